@@ -1,0 +1,145 @@
+"""JSON API v1: bearer tokens, problem+json errors, the same services as the web UI."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from pilotmgr.core.errors import GuardFailed, ServiceError, ValidationFailed
+from pilotmgr.core.pagination import Page, page_args
+from pilotmgr.extensions import csrf, db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi"}
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str = "", **extra):
+    body = {"type": "about:blank", "status": status, "title": title, "detail": detail}
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="pilotmgr"'
+    return response
+
+
+def service_error_response(exc: ServiceError):
+    extra = dict(exc.extra)
+    if isinstance(exc, ValidationFailed):
+        extra["errors"] = {k: [str(m) for m in msgs] for k, msgs in exc.errors.items()}
+    if isinstance(exc, GuardFailed):
+        extra["missing"] = [str(m) for m in exc.missing]
+    return problem(exc.status, exc.title, str(exc.detail), **extra)
+
+
+def body() -> dict:
+    """The JSON object sent with the request; anything else is a 400."""
+    data = request.get_json(silent=True)
+    if data is None:
+        if request.mimetype == "multipart/form-data" or request.mimetype == (
+            "application/x-www-form-urlencoded"
+        ):
+            return request.form.to_dict()
+        raise ServiceError("The request body must be a JSON object.")
+    if not isinstance(data, dict):
+        raise ValidationFailed({"body": ["Expected a JSON object."]})
+    return data
+
+
+def user():
+    return g.api_user
+
+
+def page_json(page: Page, serialize) -> dict:
+    return {
+        "items": [serialize(item) for item in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    }
+
+
+def page_params() -> tuple[int, int]:
+    return page_args(request.args.get("page"), request.args.get("per_page"))
+
+
+def created(payload: dict):
+    db.session.commit()
+    response = jsonify(payload)
+    response.status_code = 201
+    return response
+
+
+def ok(payload):
+    db.session.commit()
+    return jsonify(payload)
+
+
+@bp.before_request
+def authenticate():
+    from pilotmgr.auth.service import user_for_token
+
+    g.api_user = None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return problem(401, "Unauthorized", "Send 'Authorization: Bearer TOKEN'.")
+    g.api_user = user_for_token(token.strip())
+    if g.api_user is None:
+        return problem(401, "Unauthorized", "The token is not valid.")
+    return None
+
+
+def _is_api() -> bool:
+    return request.path.startswith(bp.url_prefix + "/") or request.path == bp.url_prefix
+
+
+def register_api(app: Flask) -> None:
+    from pilotmgr.api import openapi  # noqa: F401
+    from pilotmgr.auth import api as _auth  # noqa: F401
+    from pilotmgr.pilots import api as _pilots  # noqa: F401
+    from pilotmgr.units import api as _units  # noqa: F401
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc):
+        db.session.rollback()
+        if _is_api():
+            return service_error_response(exc)
+        from pilotmgr.core.web import web_service_error
+
+        return web_service_error(exc)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        db.session.rollback()
+        if _is_api():
+            return problem(409, "Conflict", "The object was changed by someone else; reload.")
+        from pilotmgr.core.web import web_stale
+
+        return web_stale()
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        db.session.rollback()
+        if _is_api():
+            return problem(409, "Conflict", "The change conflicts with existing data.")
+        from pilotmgr.core.web import web_stale
+
+        return web_stale()
+
+    @app.errorhandler(HTTPException)
+    def _http(exc):
+        if _is_api():
+            return problem(exc.code or 500, exc.name, exc.description or "")
+        from pilotmgr.core.web import web_http_error
+
+        return web_http_error(exc)

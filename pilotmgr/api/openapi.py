@@ -1,0 +1,204 @@
+"""The OpenAPI 3.1 description of API v1, built from one table of routes."""
+
+from __future__ import annotations
+
+from pilotmgr.api import bp
+
+PROBLEM_REF = {"$ref": "#/components/responses/Problem"}
+
+#: (method, path, summary, request-body properties or None, success status)
+ROUTES: list[tuple[str, str, str, dict | None, int]] = [
+    (
+        "post",
+        "/auth/token",
+        "Exchange e-mail and password for a bearer token",
+        {"email": "string", "password": "string"},
+        200,
+    ),
+    ("get", "/me", "The caller (email, name, role, unit, lang, calendar_url)", None, 200),
+    ("get", "/units", "Organisation units", None, 200),
+    (
+        "post",
+        "/units",
+        "Create a unit (admin)",
+        {"code": "string", "name": "string", "parent": "string"},
+        201,
+    ),
+    ("get", "/users", "Users the caller may see", None, 200),
+    (
+        "post",
+        "/users",
+        "Create a user (admin)",
+        {
+            "email": "string",
+            "name": "string",
+            "role": "string",
+            "unit": "string",
+            "password": "string",
+        },
+        201,
+    ),
+    ("get", "/programmes", "Programmes", None, 200),
+    ("post", "/programmes", "Create a programme", {"name": "string", "description": "string"}, 201),
+    ("get", "/challenges", "Challenges (problems several pilots may attack)", None, 200),
+    (
+        "post",
+        "/challenges",
+        "Create a challenge",
+        {"programme_id": "integer", "title": "string", "problem": "string"},
+        201,
+    ),
+    (
+        "get",
+        "/pilots",
+        "Pilots the caller may see; filters stage, unit, owner, challenge, q",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/pilots",
+        "Register a pilot (stage draft)",
+        {
+            "title": "string",
+            "summary": "string",
+            "challenge_id": "integer",
+            "unit": "string",
+            "owner": "string",
+            "start_date": "date",
+            "end_date": "date",
+            "budget": "number",
+            "partner": "string",
+        },
+        201,
+    ),
+    ("get", "/pilots/{id}", "A pilot with stage, version and readiness", None, 200),
+    (
+        "patch",
+        "/pilots/{id}",
+        "Edit a pilot (send the version you read)",
+        {"title": "string", "summary": "string", "version": "integer"},
+        200,
+    ),
+    (
+        "post",
+        "/pilots/{id}/transitions",
+        "Move a pilot through its lifecycle",
+        {
+            "to": "string",
+            "comment": "string",
+            "outcome": "string",
+            "new_end_date": "date",
+            "decision_number": "string",
+            "lessons": "string",
+            "regulation": "object",
+        },
+        200,
+    ),
+    ("get", "/pilots/{id}/history", "Transitions and changes, oldest first", None, 200),
+    ("get", "/pilots/{id}/kpis", "The pilot's KPIs", None, 200),
+    (
+        "post",
+        "/pilots/{id}/kpis",
+        "Add a KPI",
+        {
+            "name": "string",
+            "unit": "string",
+            "baseline": "number",
+            "target": "number",
+            "direction": "string",
+        },
+        201,
+    ),
+    ("get", "/pilots/{id}/tasks", "The pilot's tasks", None, 200),
+    (
+        "post",
+        "/pilots/{id}/tasks",
+        "Add a task",
+        {
+            "title": "string",
+            "assignee": "string",
+            "due_date": "date",
+            "priority": "string",
+            "deliverable": "string",
+            "how": "string",
+        },
+        201,
+    ),
+    (
+        "patch",
+        "/tasks/{id}",
+        "Update a task (a due-date change needs a reason)",
+        {
+            "status": "string",
+            "due_date": "date",
+            "due_change_reason": "string",
+            "version": "integer",
+        },
+        200,
+    ),
+]
+
+_TYPES = {"date": {"type": "string", "format": "date"}}
+
+
+def _schema(props: dict) -> dict:
+    return {
+        "type": "object",
+        "properties": {name: _TYPES.get(kind, {"type": kind}) for name, kind in props.items()},
+    }
+
+
+def build() -> dict:
+    paths: dict = {}
+    for method, path, summary, props, status in ROUTES:
+        op: dict = {
+            "summary": summary,
+            "responses": {str(status): {"description": "Success"}, "default": PROBLEM_REF},
+        }
+        if "{id}" in path:
+            op["parameters"] = [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ]
+        if props is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _schema(props)}},
+            }
+        if path == "/auth/token":
+            op["security"] = []
+        paths.setdefault(path, {})[method] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "pilotmgr API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {
+                "Problem": {
+                    "description": "An error (RFC 9457)",
+                    "content": {
+                        "application/problem+json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "status": {"type": "integer"},
+                                    "title": {"type": "string"},
+                                    "detail": {"type": "string"},
+                                    "errors": {"type": "object"},
+                                    "missing": {"type": "array"},
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return build()

@@ -1,0 +1,59 @@
+from flask import url_for
+
+from pilotmgr.api import body, bp, created, ok, page_json, page_params, problem, user
+from pilotmgr.auth import service
+from pilotmgr.extensions import db
+
+
+def user_json(u) -> dict:
+    return {
+        "id": u.id,
+        "email": u.email,
+        "name": u.name,
+        "role": u.role,
+        "unit": u.unit.code,
+        "lang": u.lang,
+        "version": u.version,
+    }
+
+
+def calendar_url(u) -> str:
+    return (
+        url_for("calendar_feed", secret=u.calendar_secret, _external=True)
+        if _has_calendar()
+        else ""
+    )
+
+
+def _has_calendar() -> bool:
+    from flask import current_app
+
+    return "calendar_feed" in current_app.view_functions
+
+
+@bp.post("/auth/token")
+def issue_token():
+    data = body()
+    found = service.authenticate(data.get("email"), data.get("password"))
+    if found is None:
+        db.session.rollback()
+        return problem(401, "Unauthorized", "Wrong e-mail or password.")
+    token = service.issue_token(found)
+    return ok({"token": token})
+
+
+@bp.get("/me")
+def me():
+    u = user()
+    return {**user_json(u), "calendar_url": calendar_url(u)}
+
+
+@bp.get("/users")
+def list_users():
+    page, per_page = page_params()
+    return page_json(service.list_users(user(), page, per_page), user_json)
+
+
+@bp.post("/users")
+def create_user():
+    return created(user_json(service.create_user(user(), body())))

@@ -1,0 +1,137 @@
+"""People: accounts, passwords, API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from pilotmgr.auth.models import LANGS, ROLES, ApiToken, Role, User, new_secret
+from pilotmgr.core import audit
+from pilotmgr.core import validate as v
+from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.permissions import is_admin, require, subtree_ids
+from pilotmgr.extensions import db
+from pilotmgr.units.models import Unit
+
+MIN_PASSWORD = 10
+
+
+def _find_unit(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == code, Unit.is_active))
+
+
+def user_fields() -> dict[str, v.Field]:
+    return {
+        "email": v.text(255, required=True),
+        "name": v.text(255, required=True),
+        "role": v.choice(ROLES, required=True),
+        "unit": v.lookup(_find_unit, _l("No such unit."), required=True),
+        "password": v.Field(required=True),
+        "lang": v.choice(LANGS),
+    }
+
+
+def _check_email(email: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationFailed({"email": [str(_l("Not a valid e-mail address."))]}) from None
+
+
+def check_password_strength(password) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise ValidationFailed(
+            {"password": [str(_l("At least %(n)s characters.", n=MIN_PASSWORD))]}
+        )
+
+
+def create_user(actor, data: Mapping) -> User:
+    """Add an account (admins only; `actor` None means the command line)."""
+    if actor is not None:
+        require(is_admin(actor), str(_l("Only administrators manage users.")))
+    values = v.parse(data, user_fields())
+    email = _check_email(values["email"])
+    check_password_strength(values["password"])
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise ValidationFailed({"email": [str(_l("This e-mail is already registered."))]})
+    user = User(
+        email=email,
+        name=values["name"],
+        role=values["role"],
+        unit_id=values["unit"].id,
+        lang=values["lang"] or "vi",
+    )
+    user.set_password(values["password"])
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=user,
+        action="create",
+        unit_code=values["unit"].code,
+        after={"email": email, "role": user.role, "unit": values["unit"].code},
+    )
+    return user
+
+
+def list_users(actor, page: int, per_page: int):
+    from pilotmgr.core.pagination import paginate
+
+    query = select(User).order_by(User.name, User.id)
+    if not is_admin(actor):
+        query = query.where(User.unit_id.in_(subtree_ids(actor.unit)))
+    return paginate(query, page, per_page)
+
+
+def authenticate(email, password) -> User | None:
+    if not isinstance(email, str) or not isinstance(password, str):
+        return None
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def issue_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token)))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def update_settings(user: User, data: Mapping) -> User:
+    values = v.parse(data, {"lang": v.choice(LANGS, required=True)}, partial=True)
+    if "lang" in values:
+        user.lang = values["lang"]
+    db.session.flush()
+    return user
+
+
+def regenerate_calendar_secret(user: User) -> str:
+    user.calendar_secret = new_secret()
+    db.session.flush()
+    return user.calendar_secret
+
+
+def heads_of(unit: Unit) -> list[User]:
+    """Heads with authority over `unit`: its own heads and those of every unit above it."""
+    ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.head, User.unit_id.in_(ancestor_ids), User.is_active_account)
+            .order_by(User.id)
+        )
+    )

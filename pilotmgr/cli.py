@@ -1,0 +1,13 @@
+"""Every `flask …` command, gathered from the features."""
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from pilotmgr.auth.cli import users
+    from pilotmgr.bench.cli import bench
+    from pilotmgr.demo.cli import demo
+    from pilotmgr.units.cli import units
+
+    for group in (users, units, demo, bench):
+        app.cli.add_command(group)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.extensions import db
+
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+
+def page_args(page, per_page, default_per_page: int = 25) -> tuple[int, int]:
+    errors = {}
+    try:
+        page = int(page) if page not in (None, "") else 1
+        if page < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["page"] = ["must be a whole number ≥ 1"]
+    try:
+        per_page = int(per_page) if per_page not in (None, "") else default_per_page
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["per_page"] = [f"must be a whole number from 1 to {MAX_PER_PAGE}"]
+    if errors:
+        raise ValidationFailed(errors)
+    return page, per_page
+
+
+def paginate(query: Select, page: int, per_page: int, *, unique: bool = False) -> Page:
+    """One COUNT and one page query, whatever the size of the data."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars()
+    items = list(result.unique() if unique else result)
+    return Page(items=items, total=total or 0, page=page, per_page=per_page)

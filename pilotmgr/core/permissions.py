@@ -1,0 +1,85 @@
+"""Who may do what to which object: one layer for the web UI and the API alike."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, or_, select
+
+from pilotmgr.auth.models import Role
+from pilotmgr.core.errors import NotFound, PermissionDenied
+from pilotmgr.units.models import Unit
+
+
+def is_admin(user) -> bool:
+    return user is not None and user.role == Role.admin
+
+
+def in_subtree(unit: Unit, root: Unit) -> bool:
+    return unit.path.startswith(root.path)
+
+
+def has_authority(user, unit: Unit) -> bool:
+    """A head's authority covers their unit and every unit below it; an admin's, everything."""
+    if is_admin(user):
+        return True
+    return user.role == Role.head and in_subtree(unit, user.unit)
+
+
+def subtree_ids(root: Unit):
+    """A SELECT of the ids of `root` and every unit below it."""
+    return select(Unit.id).where(Unit.path.startswith(root.path, autoescape=True))
+
+
+def visible_pilots_clause(user):
+    """SQL condition: pilots `user` may see (their unit's subtree, their own, their tasks)."""
+    from pilotmgr.pilots.models import Pilot, Task
+
+    if is_admin(user):
+        return None
+    return or_(
+        Pilot.unit_id.in_(subtree_ids(user.unit)),
+        Pilot.owner_id == user.id,
+        exists().where(Task.pilot_id == Pilot.id, Task.assignee_id == user.id),
+    )
+
+
+def can_view_pilot(user, pilot) -> bool:
+    from pilotmgr.extensions import db
+    from pilotmgr.pilots.models import Task
+
+    if is_admin(user) or pilot.owner_id == user.id or in_subtree(pilot.unit, user.unit):
+        return True
+    return db.session.scalar(
+        select(exists().where(Task.pilot_id == pilot.id, Task.assignee_id == user.id))
+    )
+
+
+def can_edit_pilot(user, pilot) -> bool:
+    """The owner and heads with authority may edit a pilot until it is scaled or closed."""
+    if pilot.stage in ("scaled", "closed"):
+        return False
+    return pilot.owner_id == user.id or has_authority(user, pilot.unit)
+
+
+def can_create_pilot(user, unit: Unit) -> bool:
+    if is_admin(user):
+        return True
+    return user.role in (Role.head, Role.lead) and in_subtree(unit, user.unit)
+
+
+def can_update_task(user, task, pilot) -> bool:
+    return task.assignee_id == user.id or can_edit_pilot(user, pilot)
+
+
+def can_manage_programmes(user) -> bool:
+    return user.role in (Role.admin, Role.head)
+
+
+def require(condition: bool, detail: str = "") -> None:
+    if not condition:
+        raise PermissionDenied(detail or "You are not allowed to do this.")
+
+
+def require_visible(user, pilot) -> None:
+    """Hide what the user may not see: it answers as if it did not exist."""
+    if pilot is None or not can_view_pilot(user, pilot):
+        raise NotFound("No such pilot.")

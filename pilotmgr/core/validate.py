@@ -1,0 +1,139 @@
+"""One input-checking path for forms and the JSON API: plain values in, typed values out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.text import nfc
+
+MISSING = object()
+
+
+@dataclass
+class Field:
+    required: bool = False
+    label: Any = ""
+    #: Turns a present, non-empty raw value into the typed value or raises ValueError(message).
+    convert: Callable[[Any], Any] = field(default=lambda v: v)
+
+
+def text(max_length: int = 255, **kw) -> Field:
+    def convert(value):
+        if not isinstance(value, str):
+            raise ValueError(_l("Must be text."))
+        value = nfc(value)
+        if len(value) > max_length:
+            raise ValueError(_l("At most %(n)s characters.", n=max_length))
+        return value
+
+    return Field(convert=convert, **kw)
+
+
+def integer(min_value: int | None = None, max_value: int | None = None, **kw) -> Field:
+    def convert(value):
+        if isinstance(value, bool):
+            raise ValueError(_l("Must be a whole number."))
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            raise ValueError(_l("Must be a whole number.")) from None
+        if min_value is not None and number < min_value:
+            raise ValueError(_l("Must be at least %(n)s.", n=min_value))
+        if max_value is not None and number > max_value:
+            raise ValueError(_l("Must be at most %(n)s.", n=max_value))
+        return number
+
+    return Field(convert=convert, **kw)
+
+
+def decimal(min_value: Decimal | None = None, **kw) -> Field:
+    def convert(value):
+        if isinstance(value, bool | list | dict):
+            raise ValueError(_l("Must be a number."))
+        raw = str(value).strip().replace(" ", "")
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(_l("Must be a number.")) from None
+        if not number.is_finite() or abs(number) >= Decimal("1e14"):
+            raise ValueError(_l("Must be a number."))
+        if min_value is not None and number < min_value:
+            raise ValueError(_l("Must be at least %(n)s.", n=min_value))
+        return number
+
+    return Field(convert=convert, **kw)
+
+
+def iso_date(**kw) -> Field:
+    def convert(value):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(_l("Must be a date YYYY-MM-DD.")) from None
+
+    return Field(convert=convert, **kw)
+
+
+def choice(options, **kw) -> Field:
+    def convert(value):
+        if value not in options:
+            raise ValueError(_l("Must be one of: %(options)s.", options=", ".join(options)))
+        return value
+
+    return Field(convert=convert, **kw)
+
+
+def lookup(find: Callable[[str], Any], message, **kw) -> Field:
+    """A reference by natural key (unit code, user e-mail, id) resolved to an object."""
+
+    def convert(value):
+        if isinstance(value, list | dict | bool):
+            raise ValueError(message)
+        found = find(nfc(str(value)))
+        if found is None:
+            raise ValueError(message)
+        return found
+
+    return Field(convert=convert, **kw)
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse(data: Mapping, fields: dict[str, Field], *, partial: bool = False) -> dict:
+    """Check `data` against `fields`; return the typed values given, or raise ValidationFailed.
+
+    With `partial`, absent keys are left out (PATCH); a key given as blank clears an optional
+    field and is refused for a required one.
+    """
+    if not isinstance(data, Mapping):
+        raise ValidationFailed({"body": [str(_l("Expected an object."))]})
+    values: dict = {}
+    errors: dict[str, list[str]] = {}
+    for name, spec in fields.items():
+        raw = data.get(name, MISSING)
+        if raw is MISSING and partial:
+            continue
+        if raw is MISSING or _is_blank(raw):
+            if spec.required:
+                errors.setdefault(name, []).append(str(_l("This field is required.")))
+            else:
+                values[name] = None
+            continue
+        try:
+            values[name] = spec.convert(raw)
+        except ValueError as exc:
+            errors.setdefault(name, []).append(str(exc))
+    if errors:
+        raise ValidationFailed(errors)
+    return values

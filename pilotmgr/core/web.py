@@ -1,0 +1,112 @@
+"""What every web page shares: login, layout globals, error pages, the commit at the edge."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from pilotmgr.core.errors import GuardFailed, ServiceError, ValidationFailed
+from pilotmgr.extensions import db, login_manager
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow redirects to paths on this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def back(default_endpoint: str = "dashboard.my_work", **values):
+    referrer = request.referrer or ""
+    host = request.host_url.rstrip("/")
+    if referrer.startswith(host):
+        return redirect(safe_next(referrer[len(host) :], url_for(default_endpoint, **values)))
+    return redirect(url_for(default_endpoint, **values))
+
+
+def web_service_error(exc: ServiceError):
+    if exc.status in (403, 404):
+        return render_template("errors.html", status=exc.status, message=exc.detail), exc.status
+    if isinstance(exc, GuardFailed):
+        flash(_l("Not yet possible. Still missing:"), "danger")
+        for item in exc.missing:
+            flash(str(item), "missing")
+    elif isinstance(exc, ValidationFailed):
+        for field, messages in exc.errors.items():
+            flash(f"{field}: {' '.join(str(m) for m in messages)}", "danger")
+    else:
+        flash(str(exc.detail), "danger")
+    return back()
+
+
+def web_stale():
+    flash(_l("Someone else changed this in the meantime. Reload and try again."), "danger")
+    return back()
+
+
+def web_http_error(exc):
+    status = exc.code or 500
+    message = exc.description if status not in (404, 500) else ""
+    return render_template("errors.html", status=status, message=message), status
+
+
+def commit() -> None:
+    db.session.commit()
+
+
+def register_web(app: Flask) -> None:
+    from pilotmgr.auth.models import User
+    from pilotmgr.pilots import lifecycle
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "warning"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    app.jinja_env.globals.update(
+        STAGE_LABELS=lifecycle.STAGE_LABELS,
+        OUTCOME_LABELS=lifecycle.OUTCOME_LABELS,
+        STAGES=lifecycle.STAGES,
+    )
+
+    @app.context_processor
+    def layout_globals():
+        return {"unread_count": _unread_count()}
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["date"] = lambda d, fmt="dd/MM/yyyy": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = lambda d, fmt="HH:mm dd/MM/yyyy": (
+        format_datetime(d, fmt) if d else ""
+    )
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    from pilotmgr.auth.views import bp as auth_bp
+    from pilotmgr.dashboard.views import bp as dashboard_bp
+    from pilotmgr.pilots.views import bp as pilots_bp
+    from pilotmgr.units.views import bp as units_bp
+
+    for blueprint in (auth_bp, dashboard_bp, pilots_bp, units_bp):
+        app.register_blueprint(blueprint)
+
+
+def _unread_count() -> int:
+    """Unread notifications for the header badge."""
+    if not current_user or not current_user.is_authenticated:
+        return 0
+    return 0

@@ -1,0 +1,55 @@
+"""'Việc của tôi': what a user has to do, owns, and must decide."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from pilotmgr.auth.models import Role
+from pilotmgr.core.clock import local_today
+from pilotmgr.core.permissions import is_admin, subtree_ids
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
+
+LIMIT = 200
+#: Stages in which a pilot waits for a head's decision.
+DECISION_STAGES = ("proposed", "evaluating", "selected", "rolling_out")
+
+
+def today():
+    return local_today()
+
+
+def my_open_tasks(user) -> list[Task]:
+    """Open tasks assigned to `user`, by due date (no date last), with their pilot."""
+    return list(
+        db.session.scalars(
+            select(Task)
+            .join(Task.pilot)
+            .options(contains_eager(Task.pilot))
+            .where(Task.assignee_id == user.id, Task.status.in_(OPEN_TASK_STATUSES))
+            .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+            .limit(LIMIT)
+        )
+    )
+
+
+def my_pilots(user) -> list[Pilot]:
+    return list(
+        db.session.scalars(
+            select(Pilot)
+            .where(Pilot.owner_id == user.id, Pilot.stage.not_in(("closed", "scaled")))
+            .order_by(Pilot.end_date.is_(None), Pilot.end_date, Pilot.id)
+            .limit(LIMIT)
+        )
+    )
+
+
+def awaiting_my_decision(user) -> list[Pilot]:
+    """Pilots in the head's subtree waiting at a stage only a head can move on from."""
+    if user.role != Role.head and not is_admin(user):
+        return []
+    query = select(Pilot).where(Pilot.stage.in_(DECISION_STAGES))
+    if not is_admin(user):
+        query = query.where(Pilot.unit_id.in_(subtree_ids(user.unit)))
+    return list(db.session.scalars(query.order_by(Pilot.stage_changed_at, Pilot.id).limit(LIMIT)))

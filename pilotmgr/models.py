@@ -1,0 +1,15 @@
+"""Import every feature's models so the metadata (and Alembic) sees all tables."""
+
+from pilotmgr.auth.models import ApiToken, User  # noqa: F401
+from pilotmgr.core.audit import HistoryEntry  # noqa: F401
+from pilotmgr.pilots.models import (  # noqa: F401
+    Challenge,
+    Kpi,
+    Pilot,
+    Programme,
+    Task,
+    TaskDueChange,
+)
+from pilotmgr.results.models import Evaluation, Measurement  # noqa: F401
+from pilotmgr.rollout.models import RolloutTarget  # noqa: F401
+from pilotmgr.units.models import Unit  # noqa: F401

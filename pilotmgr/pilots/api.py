@@ -1,0 +1,241 @@
+from flask import request
+
+from pilotmgr.api import body, bp, created, ok, page_json, page_params, user
+from pilotmgr.auth.models import User
+from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.validate import text
+from pilotmgr.extensions import db
+from pilotmgr.pilots import lifecycle, programmes, service, transitions
+from pilotmgr.pilots.lifecycle import STAGES
+from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task
+
+
+def decimal_json(value):
+    return None if value is None else float(value)
+
+
+def programme_json(p: Programme) -> dict:
+    return {"id": p.id, "name": p.name, "description": p.description, "version": p.version}
+
+
+def challenge_json(c: Challenge) -> dict:
+    return {
+        "id": c.id,
+        "programme_id": c.programme_id,
+        "title": c.title,
+        "problem": c.problem,
+        "version": c.version,
+    }
+
+
+def pilot_json(p: Pilot, *, full: bool = False) -> dict:
+    data = {
+        "id": p.id,
+        "title": p.title,
+        "summary": p.summary,
+        "challenge_id": p.challenge_id,
+        "unit": p.unit.code,
+        "owner": p.owner.email,
+        "start_date": _iso(p.start_date),
+        "end_date": _iso(p.end_date),
+        "budget": decimal_json(p.budget),
+        "partner": p.partner,
+        "stage": p.stage,
+        "outcome": p.outcome,
+        "version": p.version,
+        "stage_changed_at": p.stage_changed_at.isoformat(),
+    }
+    if full:
+        missing = [str(m) for m in lifecycle.forward_readiness(p)]
+        data["readiness"] = {"ok": not missing, "missing": missing}
+        data["success_formula"] = p.success_formula
+        data["lessons"] = p.lessons
+        data["regulation"] = (
+            {
+                "number": p.regulation_number,
+                "date": _iso(p.regulation_date),
+                "issuer": p.regulation_issuer,
+            }
+            if p.regulation_number
+            else None
+        )
+    return data
+
+
+def kpi_json(k: Kpi) -> dict:
+    return {
+        "id": k.id,
+        "pilot_id": k.pilot_id,
+        "name": k.name,
+        "unit": k.unit,
+        "baseline": decimal_json(k.baseline),
+        "target": decimal_json(k.target),
+        "direction": k.direction,
+        "version": k.version,
+    }
+
+
+def task_json(t: Task) -> dict:
+    return {
+        "id": t.id,
+        "pilot_id": t.pilot_id,
+        "title": t.title,
+        "how": t.how,
+        "assignee": _email(t.assignee_id),
+        "priority": t.priority,
+        "due_date": _iso(t.due_date),
+        "deliverable": t.deliverable,
+        "status": t.status,
+        "completed_at": t.completed_at.isoformat() if t.completed_at else None,
+        "version": t.version,
+    }
+
+
+def _email(user_id):
+    # session.get reads the identity map first: no query when the list preloaded assignees.
+    return db.session.get(User, user_id).email if user_id else None
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+@bp.get("/programmes")
+def list_programmes():
+    page, per_page = page_params()
+    return page_json(programmes.list_programmes(page, per_page), programme_json)
+
+
+@bp.post("/programmes")
+def create_programme():
+    return created(programme_json(programmes.create_programme(user(), body())))
+
+
+@bp.get("/challenges")
+def list_challenges():
+    page, per_page = page_params()
+    found = programmes.list_challenges(page, per_page, request.args.get("programme_id"))
+    return page_json(found, challenge_json)
+
+
+@bp.post("/challenges")
+def create_challenge():
+    return created(challenge_json(programmes.create_challenge(user(), body())))
+
+
+def _filters() -> dict:
+    args = request.args
+    filters, errors = {}, {}
+    stage = args.get("stage") or None
+    if stage and stage not in STAGES:
+        errors["stage"] = [f"must be one of {', '.join(STAGES)}"]
+    filters["stage"] = stage
+    for name, find in (
+        ("unit", service.find_unit),
+        ("owner", service.find_user),
+        ("challenge", service.find_challenge),
+    ):
+        raw = args.get(name)
+        filters[name] = find(raw) if raw else None
+        if raw and filters[name] is None:
+            errors[name] = [f"no such {name}"]
+    try:
+        filters["q"] = text(200).convert(args.get("q", ""))
+    except ValueError as exc:
+        errors["q"] = [str(exc)]
+    if errors:
+        raise ValidationFailed(errors)
+    return filters
+
+
+@bp.get("/pilots")
+def list_pilots():
+    page, per_page = page_params()
+    return page_json(service.list_pilots(user(), page, per_page, **_filters()), pilot_json)
+
+
+@bp.post("/pilots")
+def create_pilot():
+    return created(pilot_json(service.create_pilot(user(), body()), full=True))
+
+
+@bp.get("/pilots/<pilot_id>")
+def get_pilot(pilot_id):
+    return pilot_json(service.get_pilot(user(), pilot_id), full=True)
+
+
+@bp.patch("/pilots/<pilot_id>")
+def update_pilot(pilot_id):
+    pilot = service.get_pilot(user(), pilot_id)
+    return ok(pilot_json(service.update_pilot(user(), pilot, body()), full=True))
+
+
+@bp.post("/pilots/<pilot_id>/transitions")
+def transition_pilot(pilot_id):
+    pilot = service.get_pilot(user(), pilot_id)
+    pilot = transitions.transition(user(), pilot, body())
+    return ok({"stage": pilot.stage, "outcome": pilot.outcome, "version": pilot.version})
+
+
+@bp.get("/pilots/<pilot_id>/history")
+def pilot_history(pilot_id):
+    pilot = service.get_pilot(user(), pilot_id)
+    return {
+        "items": [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "actor": e.actor.email if e.actor else None,
+                "comment": e.comment,
+                "before": e.before,
+                "after": e.after,
+                "unit": e.unit_code,
+            }
+            for e in service.history(user(), pilot)
+        ]
+    }
+
+
+@bp.get("/pilots/<pilot_id>/kpis")
+def list_kpis(pilot_id):
+    pilot = service.get_pilot(user(), pilot_id)
+    items = service.list_kpis(user(), pilot)
+    return {
+        "items": [kpi_json(k) for k in items],
+        "total": len(items),
+        "page": 1,
+        "per_page": max(len(items), 1),
+    }
+
+
+@bp.post("/pilots/<pilot_id>/kpis")
+def create_kpi(pilot_id):
+    pilot = service.get_pilot(user(), pilot_id)
+    return created(kpi_json(service.add_kpi(user(), pilot, body())))
+
+
+@bp.get("/pilots/<pilot_id>/tasks")
+def list_tasks(pilot_id):
+    pilot = service.get_pilot(user(), pilot_id)
+    items = service.list_tasks(user(), pilot)
+    return {
+        "items": [task_json(t) for t in items],
+        "total": len(items),
+        "page": 1,
+        "per_page": max(len(items), 1),
+    }
+
+
+@bp.post("/pilots/<pilot_id>/tasks")
+def create_task(pilot_id):
+    pilot = service.get_pilot(user(), pilot_id)
+    return created(task_json(service.add_task(user(), pilot, body())))
+
+
+@bp.patch("/tasks/<task_id>")
+def update_task(task_id):
+    task = service.get_task(user(), task_id)
+    return ok(task_json(service.update_task(user(), task, body())))

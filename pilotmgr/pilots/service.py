@@ -1,0 +1,447 @@
+"""Rules for pilots, KPIs and tasks. Functions change rows and history, flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pilotmgr.auth.models import Role, User
+from pilotmgr.core import audit
+from pilotmgr.core import validate as v
+from pilotmgr.core.clock import local_today, now
+from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
+from pilotmgr.core.pagination import Page, paginate
+from pilotmgr.core.permissions import (
+    can_create_pilot,
+    can_edit_pilot,
+    can_update_task,
+    require,
+    require_visible,
+    visible_pilots_clause,
+)
+from pilotmgr.core.text import fold
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import (
+    DIRECTIONS,
+    PRIORITIES,
+    TASK_STATUSES,
+    Challenge,
+    Kpi,
+    Pilot,
+    Task,
+    TaskDueChange,
+)
+from pilotmgr.units.models import Unit
+
+PILOT_AUDITED = (
+    "title",
+    "summary",
+    "challenge_id",
+    "unit_id",
+    "owner_id",
+    "start_date",
+    "end_date",
+    "budget",
+    "partner",
+)
+KPI_AUDITED = ("name", "unit", "baseline", "target", "direction")
+TASK_AUDITED = ("title", "how", "assignee_id", "priority", "due_date", "deliverable", "status")
+
+
+def find_unit(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == code, Unit.is_active))
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(
+        select(User).where(User.email == email.lower(), User.is_active_account)
+    )
+
+
+def find_challenge(value: str) -> Challenge | None:
+    return db.session.get(Challenge, int(value)) if str(value).isdigit() else None
+
+
+def pilot_fields() -> dict[str, v.Field]:
+    return {
+        "title": v.text(255, required=True),
+        "summary": v.text(10_000),
+        "challenge_id": v.lookup(find_challenge, _l("No such challenge.")),
+        "unit": v.lookup(find_unit, _l("No such unit."), required=True),
+        "owner": v.lookup(find_user, _l("No such user."), required=True),
+        "start_date": v.iso_date(),
+        "end_date": v.iso_date(),
+        "budget": v.decimal(min_value=0),
+        "partner": v.text(255),
+    }
+
+
+def kpi_fields() -> dict[str, v.Field]:
+    return {
+        "name": v.text(255, required=True),
+        "unit": v.text(40),
+        "baseline": v.decimal(),
+        "target": v.decimal(),
+        "direction": v.choice(DIRECTIONS, required=True),
+    }
+
+
+def task_fields() -> dict[str, v.Field]:
+    return {
+        "title": v.text(255, required=True),
+        "how": v.text(10_000),
+        "assignee": v.lookup(find_user, _l("No such user.")),
+        "priority": v.choice(PRIORITIES),
+        "due_date": v.iso_date(),
+        "deliverable": v.text(10_000),
+    }
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def get_pilot(user, pilot_id) -> Pilot:
+    pilot = db.session.get(Pilot, pilot_id) if str(pilot_id).isdigit() else None
+    require_visible(user, pilot)
+    return pilot
+
+
+def pilot_list_query(
+    user, *, stage=None, unit=None, owner=None, challenge=None, programme=None, q=None
+):
+    """The pilots `user` may see, filtered; every filter is a plain value or None."""
+    query = select(Pilot)
+    clause = visible_pilots_clause(user)
+    if clause is not None:
+        query = query.where(clause)
+    if stage:
+        query = query.where(Pilot.stage == stage)
+    if unit is not None:
+        query = query.where(
+            Pilot.unit_id.in_(
+                select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+            )
+        )
+    if owner is not None:
+        query = query.where(Pilot.owner_id == owner.id)
+    if challenge is not None:
+        query = query.where(Pilot.challenge_id == challenge.id)
+    if programme is not None:
+        query = query.where(
+            Pilot.challenge_id.in_(
+                select(Challenge.id).where(Challenge.programme_id == programme.id)
+            )
+        )
+    for word in fold(q).split():
+        query = query.where(Pilot.search_text.contains(word, autoescape=True))
+    return query
+
+
+def list_pilots(user, page: int, per_page: int, **filters) -> Page:
+    query = (
+        pilot_list_query(user, **filters)
+        .options(selectinload(Pilot.challenge))
+        .order_by(Pilot.id.desc())
+    )
+    return paginate(query, page, per_page)
+
+
+def pilot_detail(user, pilot_id) -> Pilot:
+    """A visible pilot with its KPIs, tasks and their people loaded in a fixed few queries."""
+    pilot = (
+        db.session.scalar(
+            select(Pilot)
+            .where(Pilot.id == pilot_id)
+            .options(
+                selectinload(Pilot.challenge),
+                selectinload(Pilot.kpis),
+                selectinload(Pilot.tasks).selectinload(Task.assignee),
+            )
+            .execution_options(populate_existing=True)
+        )
+        if str(pilot_id).isdigit()
+        else None
+    )
+    require_visible(user, pilot)
+    return pilot
+
+
+def history(user, pilot) -> list[audit.HistoryEntry]:
+    require_visible(user, pilot)
+    return list(
+        db.session.scalars(
+            select(audit.HistoryEntry)
+            .where(audit.HistoryEntry.pilot_id == pilot.id)
+            .options(selectinload(audit.HistoryEntry.actor))
+            .order_by(audit.HistoryEntry.at, audit.HistoryEntry.id)
+        )
+    )
+
+
+# --- pilots ------------------------------------------------------------------------------
+
+
+def _check_dates(values: Mapping, pilot: Pilot | None = None) -> None:
+    start = values.get("start_date", pilot.start_date if pilot else None)
+    end = values.get("end_date", pilot.end_date if pilot else None)
+    if start and end and end <= start:
+        raise ValidationFailed(
+            {"end_date": [str(_l("The end date must be after the start date."))]}
+        )
+
+
+def _check_owner(owner: User) -> None:
+    if owner.role not in (Role.lead, Role.head, Role.admin):
+        raise ValidationFailed({"owner": [str(_l("The owner must be a project lead or a head."))]})
+
+
+def _apply_pilot_values(pilot: Pilot, values: Mapping) -> None:
+    for key, value in values.items():
+        if key == "unit":
+            pilot.unit, pilot.unit_id = value, value.id
+        elif key == "owner":
+            pilot.owner, pilot.owner_id = value, value.id
+        elif key == "challenge_id":
+            pilot.challenge_id = value.id if value else None
+        elif key in ("summary", "partner"):
+            setattr(pilot, key, value or "")
+        else:
+            setattr(pilot, key, value)
+    pilot.search_text = fold(" ".join((pilot.title, pilot.summary or "", pilot.partner or "")))
+
+
+def create_pilot(actor, data: Mapping) -> Pilot:
+    values = v.parse(data, pilot_fields())
+    require(
+        can_create_pilot(actor, values["unit"]),
+        str(_l("You may register pilots only in your own unit or below it.")),
+    )
+    _check_owner(values["owner"])
+    _check_dates(values)
+    pilot = Pilot(stage="draft", created_by_id=actor.id)
+    _apply_pilot_values(pilot, values)
+    db.session.add(pilot)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=pilot,
+        action="create",
+        pilot_id=pilot.id,
+        after=audit.snapshot(pilot, PILOT_AUDITED),
+        unit_code=pilot.unit.code,
+    )
+    return pilot
+
+
+def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
+    require(can_edit_pilot(actor, pilot))
+    check_version(pilot, data.get("version"))
+    values = v.parse(data, pilot_fields(), partial=True)
+    if "unit" in values and values["unit"].id != pilot.unit_id:
+        require(
+            can_create_pilot(actor, values["unit"]),
+            str(_l("You may move pilots only within your own unit.")),
+        )
+    if "owner" in values:
+        _check_owner(values["owner"])
+    _check_dates(values, pilot)
+    before = audit.snapshot(pilot, PILOT_AUDITED)
+    _apply_pilot_values(pilot, values)
+    after = audit.snapshot(pilot, PILOT_AUDITED)
+    changed = {k for k in after if after[k] != before[k]}
+    db.session.flush()
+    if changed:
+        audit.record(
+            actor=actor,
+            obj=pilot,
+            action="update",
+            pilot_id=pilot.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            comment=v.nfc(str(data.get("comment") or "")),
+            unit_code=pilot.unit.code,
+        )
+    return pilot
+
+
+# --- KPIs --------------------------------------------------------------------------------
+
+
+def get_kpi(user, kpi_id) -> Kpi:
+    kpi = db.session.get(Kpi, kpi_id) if str(kpi_id).isdigit() else None
+    if kpi is None:
+        raise NotFound("No such KPI.")
+    require_visible(user, db.session.get(Pilot, kpi.pilot_id))
+    return kpi
+
+
+def list_kpis(user, pilot: Pilot) -> list[Kpi]:
+    require_visible(user, pilot)
+    return list(db.session.scalars(select(Kpi).where(Kpi.pilot_id == pilot.id).order_by(Kpi.id)))
+
+
+def add_kpi(actor, pilot: Pilot, data: Mapping) -> Kpi:
+    require(can_edit_pilot(actor, pilot))
+    values = v.parse(data, kpi_fields())
+    values["unit"] = values["unit"] or ""
+    kpi = Kpi(pilot_id=pilot.id, **values)
+    db.session.add(kpi)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=kpi,
+        action="create",
+        pilot_id=pilot.id,
+        after=audit.snapshot(kpi, KPI_AUDITED),
+        unit_code=pilot.unit.code,
+    )
+    return kpi
+
+
+def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
+    pilot = db.session.get(Pilot, kpi.pilot_id)
+    require(can_edit_pilot(actor, pilot))
+    check_version(kpi, data.get("version"))
+    values = v.parse(data, kpi_fields(), partial=True)
+    if "unit" in values:
+        values["unit"] = values["unit"] or ""
+    before = audit.snapshot(kpi, KPI_AUDITED)
+    for key, value in values.items():
+        setattr(kpi, key, value)
+    db.session.flush()
+    after = audit.snapshot(kpi, KPI_AUDITED)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit.record(
+            actor=actor,
+            obj=kpi,
+            action="update",
+            pilot_id=pilot.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            comment=v.nfc(str(data.get("comment") or "")),
+            unit_code=pilot.unit.code,
+        )
+    return kpi
+
+
+# --- tasks -------------------------------------------------------------------------------
+
+
+def get_task(user, task_id) -> Task:
+    task = db.session.get(Task, task_id) if str(task_id).isdigit() else None
+    if task is None:
+        raise NotFound("No such task.")
+    require_visible(user, db.session.get(Pilot, task.pilot_id))
+    return task
+
+
+def list_tasks(user, pilot: Pilot) -> list[Task]:
+    require_visible(user, pilot)
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.pilot_id == pilot.id)
+            .options(selectinload(Task.assignee))
+            .order_by(Task.due_date, Task.id)
+        )
+    )
+
+
+def _task_values(values: dict) -> dict:
+    if "assignee" in values:
+        assignee = values.pop("assignee")
+        values["assignee_id"] = assignee.id if assignee else None
+    for key in ("how", "deliverable"):
+        if key in values:
+            values[key] = values[key] or ""
+    if values.get("priority", "normal") is None:
+        values["priority"] = "normal"
+    return values
+
+
+def add_task(actor, pilot: Pilot, data: Mapping) -> Task:
+    require(can_edit_pilot(actor, pilot))
+    values = _task_values(v.parse(data, task_fields()))
+    task = Task(pilot_id=pilot.id, status="todo", **values)
+    db.session.add(task)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=task,
+        action="create",
+        pilot_id=pilot.id,
+        after=audit.snapshot(task, TASK_AUDITED),
+        unit_code=pilot.unit.code,
+    )
+    return task
+
+
+def update_task(actor, task: Task, data: Mapping) -> Task:
+    """Assignees change status; the pilot's editors change anything. A new due date needs a reason."""
+    pilot = db.session.get(Pilot, task.pilot_id)
+    require(can_update_task(actor, task, pilot))
+    check_version(task, data.get("version"))
+    fields = task_fields() | {
+        "status": v.choice(TASK_STATUSES),
+        "due_change_reason": v.text(2000),
+    }
+    if not can_edit_pilot(actor, pilot):
+        fields = {k: fields[k] for k in ("status", "due_date", "due_change_reason")}
+        extra = set(data) - set(fields) - {"version", "comment"}
+        require(not extra, str(_l("As the assignee you may change only status and due date.")))
+    values = v.parse(data, fields, partial=True)
+    reason = values.pop("due_change_reason", None) or ""
+    values = _task_values(values)
+    if values.get("status") is None:
+        values.pop("status", None)
+    new_due = values.get("due_date", task.due_date)
+    due_changed = "due_date" in values and new_due != task.due_date
+    if due_changed and task.due_date is not None and not reason:
+        raise ValidationFailed({"due_change_reason": [str(_l("Say why the due date changes."))]})
+    before = audit.snapshot(task, TASK_AUDITED)
+    old_due = task.due_date
+    for key, value in values.items():
+        setattr(task, key, value)
+    if "status" in values:
+        task.completed_at = now() if task.status == "done" else None
+    if due_changed and old_due is not None:
+        db.session.add(
+            TaskDueChange(
+                task_id=task.id,
+                old_due_date=old_due,
+                new_due_date=new_due,
+                reason=reason,
+                changed_by_id=actor.id,
+            )
+        )
+    db.session.flush()
+    after = audit.snapshot(task, TASK_AUDITED)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit.record(
+            actor=actor,
+            obj=task,
+            action="update",
+            pilot_id=pilot.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            comment=reason or v.nfc(str(data.get("comment") or "")),
+            unit_code=pilot.unit.code,
+        )
+    return task
+
+
+def due_changes(user, task: Task) -> list[TaskDueChange]:
+    return list(
+        db.session.scalars(
+            select(TaskDueChange).where(TaskDueChange.task_id == task.id).order_by(TaskDueChange.id)
+        )
+    )
+
+
+def today():
+    return local_today()

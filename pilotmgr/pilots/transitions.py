@@ -1,0 +1,147 @@
+"""Moving a pilot through its lifecycle: permission, guard, change, history, signal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from blinker import Namespace
+from flask_babel import lazy_gettext as _l
+
+from pilotmgr.core import audit
+from pilotmgr.core import validate as v
+from pilotmgr.core.clock import local_today, now
+from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed, check_version
+from pilotmgr.core.permissions import require_visible
+from pilotmgr.extensions import db
+from pilotmgr.pilots import lifecycle
+from pilotmgr.pilots.lifecycle import OUTCOMES, STAGES, Request
+
+signals = Namespace()
+#: Sent after a pilot changed stage (sender: the pilot; actor, transition, request).
+pilot_transitioned = signals.signal("pilot-transitioned")
+
+TRANSITION_FIELDS = {
+    "to": v.choice(STAGES, required=True),
+    "comment": v.text(10_000),
+    "outcome": v.choice(OUTCOMES),
+    "new_end_date": v.iso_date(),
+    "decision_number": v.text(80),
+    "lessons": v.text(10_000),
+}
+REGULATION_FIELDS = {
+    "number": v.text(80, required=True),
+    "date": v.iso_date(required=True),
+    "issuer": v.text(255, required=True),
+}
+
+
+def _parse(data: Mapping) -> tuple[str, Request]:
+    values = v.parse(data, TRANSITION_FIELDS)
+    regulation = data.get("regulation")
+    if regulation not in (None, "", {}):
+        try:
+            regulation = v.parse(regulation, REGULATION_FIELDS)
+        except ValidationFailed as exc:
+            raise ValidationFailed({f"regulation.{k}": m for k, m in exc.errors.items()}) from None
+    else:
+        regulation = None
+    request = Request(
+        comment=values["comment"] or "",
+        outcome=values["outcome"],
+        new_end_date=values["new_end_date"],
+        decision_number=values["decision_number"] or "",
+        lessons=values["lessons"] or "",
+        regulation=regulation,
+        today=local_today(),
+    )
+    return values["to"], request
+
+
+def check(actor, pilot, target: str, request: Request) -> lifecycle.Transition:
+    """Return the transition `actor` may take to `target`, or raise with the reason."""
+    candidates = lifecycle.transitions_from(pilot.stage, target)
+    if not candidates:
+        raise GuardFailed(
+            [
+                _l(
+                    "A pilot cannot move from “%(a)s” to “%(b)s”.",
+                    a=lifecycle.STAGE_LABELS[pilot.stage],
+                    b=lifecycle.STAGE_LABELS[target],
+                )
+            ]
+        )
+    roles = lifecycle.actor_roles(actor, pilot)
+    allowed = [t for t in candidates if roles & t.actors]
+    if target == "closed":
+        if request.outcome is None:
+            raise ValidationFailed({"outcome": [str(_l("Say why the pilot is closed."))]})
+        allowed = [t for t in allowed if request.outcome in t.outcomes]
+    if not allowed:
+        raise PermissionDenied(str(_l("You may not take this step for this pilot.")))
+    transition = allowed[0]
+    missing = transition.guard(pilot, request)
+    if missing:
+        raise GuardFailed(missing)
+    return transition
+
+
+def transition(actor, pilot, data: Mapping):
+    """Move `pilot` to `data["to"]`; record who, when, why."""
+    require_visible(actor, pilot)
+    if data.get("version") not in (None, ""):
+        check_version(pilot, data["version"])
+    target, request = _parse(data)
+    step = check(actor, pilot, target, request)
+    source = pilot.stage
+    extra: dict = {}
+    if target == "piloting" and source == "evaluating":
+        extra["end_date"] = pilot.end_date
+        pilot.end_date = request.new_end_date
+    if target == "closed":
+        pilot.outcome = request.outcome
+        extra["outcome"] = request.outcome
+        if request.lessons:
+            pilot.lessons = request.lessons
+    if target == "scaled" and request.regulation:
+        pilot.regulation_number = request.regulation["number"]
+        pilot.regulation_date = request.regulation["date"]
+        pilot.regulation_issuer = request.regulation["issuer"]
+        extra["regulation"] = request.regulation
+    if request.decision_number:
+        extra["decision_number"] = request.decision_number
+    pilot.stage = target
+    pilot.stage_changed_at = now()
+    db.session.flush()
+    after = {"stage": target, **extra}
+    if "end_date" in extra:
+        after["end_date"] = pilot.end_date
+    audit.record(
+        actor=actor,
+        obj=pilot,
+        action="transition",
+        pilot_id=pilot.id,
+        before={"stage": source},
+        after=after,
+        comment=request.comment,
+        unit_code=pilot.unit.code,
+    )
+    pilot_transitioned.send(pilot, actor=actor, transition=step, request=request)
+    return pilot
+
+
+def available_actions(user, pilot) -> list[dict]:
+    """The steps this user may take now, with what is still missing, for buttons and forms."""
+    actions = []
+    for step in lifecycle.allowed_transitions(user, pilot):
+        actions.append(
+            {
+                "to": step.target,
+                "label": step.label,
+                "inputs": step.inputs,
+                "missing": step.guard(pilot, Request(today=local_today())),
+                "outcomes": sorted(lifecycle.allowed_outcomes(user, pilot))
+                if step.target == "closed"
+                else [],
+            }
+        )
+    return actions

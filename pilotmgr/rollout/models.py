@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pilotmgr.core.models import TimestampMixin, VersionedMixin
+from pilotmgr.extensions import db
+
+TARGET_STATUSES = ("planned", "in_progress", "done", "blocked")
+
+
+class RolloutTarget(VersionedMixin, TimestampMixin, db.Model):
+    """One unit the selected model must reach, with the person answerable for it."""
+
+    __tablename__ = "rollout_targets"
+    __table_args__ = (UniqueConstraint("pilot_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id"), nullable=False, index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False, index=True)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="planned")
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -1,0 +1,38 @@
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pilotmgr.api import body, bp, created, page_json, page_params
+from pilotmgr.api import user as api_user
+from pilotmgr.core.pagination import paginate
+from pilotmgr.extensions import db
+from pilotmgr.units import service
+from pilotmgr.units.models import Unit
+
+
+def unit_json(unit: Unit, parent: Unit | None = None) -> dict:
+    if parent is None and unit.parent_id:
+        parent = unit.parent
+    return {
+        "id": unit.id,
+        "code": unit.code,
+        "name": unit.name,
+        "parent": parent.code if parent else None,
+        "active": unit.is_active,
+        "version": unit.version,
+    }
+
+
+@bp.get("/units")
+def list_units():
+    page, per_page = page_params()
+    query = (
+        select(Unit).where(Unit.is_active).options(selectinload(Unit.parent)).order_by(Unit.path)
+    )
+    return page_json(paginate(query, page, per_page), unit_json)
+
+
+@bp.post("/units")
+def create_unit():
+    unit = service.create_unit(api_user(), body())
+    parent = db.session.get(Unit, unit.parent_id) if unit.parent_id else None
+    return created(unit_json(unit, parent))

@@ -1,0 +1,89 @@
+"""Organisation units: a tree kept as materialised paths."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from pilotmgr.core import audit
+from pilotmgr.core import validate as v
+from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.permissions import is_admin, require
+from pilotmgr.extensions import db
+from pilotmgr.units.models import Unit
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+
+
+def _find_unit(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+def unit_fields() -> dict[str, v.Field]:
+    return {
+        "code": v.text(40, required=True),
+        "name": v.text(255, required=True),
+        "parent": v.lookup(_find_unit, _l("No such unit.")),
+    }
+
+
+def create_unit(actor, data: Mapping) -> Unit:
+    """Add a unit (admins only; `actor` None means the command line)."""
+    if actor is not None:
+        require(is_admin(actor), str(_l("Only administrators manage units.")))
+    values = v.parse(data, unit_fields())
+    code = values["code"]
+    if not CODE_RE.match(code):
+        raise ValidationFailed({"code": [str(_l("Letters, digits, '.', '-' and '_' only."))]})
+    if _find_unit(code) is not None:
+        raise ValidationFailed({"code": [str(_l("This code is already used."))]})
+    parent = values["parent"]
+    unit = Unit(code=code, name=values["name"], parent_id=parent.id if parent else None)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=unit,
+        action="create",
+        unit_code=unit.code,
+        after={"code": unit.code, "name": unit.name, "parent": parent.code if parent else None},
+    )
+    return unit
+
+
+def all_units() -> list[Unit]:
+    """Every active unit in tree order (parents before children)."""
+    return list(db.session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.path)))
+
+
+def units_under(root: Unit) -> list[Unit]:
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.is_active, Unit.path.startswith(root.path, autoescape=True))
+            .order_by(Unit.path)
+        )
+    )
+
+
+def tree_order(units: list[Unit]) -> list[Unit]:
+    """Sort units depth-first by name within each parent (paths sort by id, not name)."""
+    by_parent: dict[int | None, list[Unit]] = {}
+    ids = {u.id for u in units}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in ids else None
+        by_parent.setdefault(parent, []).append(unit)
+    ordered: list[Unit] = []
+
+    def walk(parent):
+        for unit in sorted(by_parent.get(parent, []), key=lambda u: u.name):
+            ordered.append(unit)
+            walk(unit.id)
+
+    walk(None)
+    return ordered

@@ -1,0 +1,3 @@
+from pilotmgr import create_app
+
+app = create_app()
