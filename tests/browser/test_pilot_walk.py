@@ -23,7 +23,7 @@ def test_lead_registers_and_submits_a_pilot_and_a_head_approves_it(live_server, 
     page.select_option("#f-unit", value="BNH-KHCN")
     page.fill("#f-start_date", "2026-12-01")
     page.fill("#f-end_date", "2027-05-31")
-    page.click("form button[type=submit]")
+    page.click("#pilot-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/pilots/\d+$"))
     pilot_url = page.url
 
