@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
@@ -33,6 +34,14 @@ def unit(code: str | None = None, name: str | None = None, parent: Unit | None =
     return found
 
 
+@functools.cache
+def _password_hash() -> str:
+    """Scrypt is slow on purpose; hash the shared test password once per run."""
+    probe = User()
+    probe.set_password(PASSWORD)
+    return probe.password_hash
+
+
 def user(
     role: str = "lead",
     unit_: Unit | None = None,
@@ -48,7 +57,7 @@ def user(
         unit_id=(unit_ or unit()).id,
         lang=lang,
     )
-    found.set_password(PASSWORD)
+    found.password_hash = _password_hash()
     db.session.add(found)
     db.session.commit()
     return found
