@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 
 from pilotmgr.core.errors import GuardFailed, ServiceError, ValidationFailed
@@ -88,6 +89,13 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda d, fmt="HH:mm dd/MM/yyyy": (
         format_datetime(d, fmt) if d else ""
     )
+
+    @app.before_request
+    def fresh_request_state():
+        # Tests (and CLI code calling the app) may reuse one app context across requests;
+        # the locale and the API caller must be worked out anew for every request.
+        g.pop("api_user", None)
+        babel_refresh()
 
     @app.after_request
     def security_headers(response):
