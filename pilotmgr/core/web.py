@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
@@ -65,6 +66,7 @@ def commit() -> None:
 def register_web(app: Flask) -> None:
     from pilotmgr.auth.models import User
     from pilotmgr.pilots import lifecycle
+    from pilotmgr.pilots.history import describe
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -78,6 +80,7 @@ def register_web(app: Flask) -> None:
         STAGE_LABELS=lifecycle.STAGE_LABELS,
         OUTCOME_LABELS=lifecycle.OUTCOME_LABELS,
         STAGES=lifecycle.STAGES,
+        describe_history=describe,
     )
 
     @app.context_processor
@@ -86,6 +89,7 @@ def register_web(app: Flask) -> None:
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["date"] = lambda d, fmt="dd/MM/yyyy": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["datetime"] = lambda d, fmt="HH:mm dd/MM/yyyy": (
         format_datetime(d, fmt) if d else ""
     )
@@ -111,6 +115,15 @@ def register_web(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, pilots_bp, units_bp):
         app.register_blueprint(blueprint)
+
+
+def format_number(value, empty: str = "—") -> str:
+    """A number the reader's way: 450.000.000 and 12,5 in Vietnamese; no trailing zeros."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, Decimal) and value == value.to_integral():
+        value = value.quantize(Decimal(1))  # 38.0000 → 38, not 3.8E+1
+    return format_decimal(value, format="#,##0.####")
 
 
 def _unread_count() -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from pilotmgr.auth import service as auth_service
 from pilotmgr.auth.models import User
@@ -124,11 +124,14 @@ def _at(ctx: DemoContext, days: int) -> datetime:
 
 
 def _backdate(when: datetime) -> None:
-    """Give the history entries just written the moment they happened in the demo story."""
-    for obj in db.session.new:
-        if isinstance(obj, HistoryEntry):
-            obj.at = when
+    """Give the history entries written since the last call the moment they happened."""
     db.session.flush()
+    mark = db.session.info.get("demo_history_mark", 0)
+    db.session.execute(
+        update(HistoryEntry).where(HistoryEntry.id > mark).values(at=when),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.info["demo_history_mark"] = db.session.scalar(select(func.max(HistoryEntry.id))) or 0
 
 
 def _pilot(ctx: DemoContext, spec: dict) -> Pilot:
