@@ -133,7 +133,6 @@ def pilot(
         start_date=today - timedelta(days=30),
         end_date=today + timedelta(days=60),
         partner="",
-        search_text="",
     )
     found = Pilot(stage=stage, unit_id=unit_.id, owner_id=owner.id, **(defaults | values))
     if complete and "challenge_id" not in values:

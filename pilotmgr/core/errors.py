@@ -56,9 +56,11 @@ def check_version(obj, version) -> None:
     """Refuse a write based on an out-of-date read (optimistic locking)."""
     if version is None:
         raise ValidationFailed({"version": ["required"]})
+    if isinstance(version, bool) or (isinstance(version, float) and not version.is_integer()):
+        raise ValidationFailed({"version": ["must be an integer"]})
     try:
         version = int(version)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationFailed({"version": ["must be an integer"]}) from None
     if version != obj.version:
         raise StaleVersion()

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.models import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.units.models import Unit
 
@@ -145,3 +146,11 @@ class TaskDueChange(db.Model):
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+@event.listens_for(Pilot, "before_insert")
+@event.listens_for(Pilot, "before_update")
+def _fold_search_text(_mapper, _connection, pilot: Pilot) -> None:
+    """Keep the diacritics-free search column in step with the texts it is made from."""
+    words = (pilot.title or "", pilot.summary or "", pilot.partner or "")
+    pilot.search_text = fold(" ".join(words))

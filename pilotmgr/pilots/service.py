@@ -210,7 +210,6 @@ def _apply_pilot_values(pilot: Pilot, values: Mapping) -> None:
             setattr(pilot, key, value or "")
         else:
             setattr(pilot, key, value)
-    pilot.search_text = fold(" ".join((pilot.title, pilot.summary or "", pilot.partner or "")))
 
 
 def create_pilot(actor, data: Mapping) -> Pilot:
