@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 
-from pilotmgr.core.errors import GuardFailed, ServiceError, ValidationFailed
+from pilotmgr.core.errors import GuardFailed, ServiceError, StaleVersion, ValidationFailed
 from pilotmgr.extensions import db, login_manager
 
 
@@ -34,6 +34,8 @@ def back(default_endpoint: str = "dashboard.my_work", **values):
 
 
 def web_service_error(exc: ServiceError):
+    if isinstance(exc, StaleVersion):
+        return web_stale()
     if exc.status in (403, 404):
         return render_template("errors.html", status=exc.status, message=exc.detail), exc.status
     if isinstance(exc, GuardFailed):
