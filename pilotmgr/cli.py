@@ -7,7 +7,8 @@ def register_cli(app: Flask) -> None:
     from pilotmgr.auth.cli import users
     from pilotmgr.bench.cli import bench
     from pilotmgr.demo.cli import demo
+    from pilotmgr.reminders.cli import outbox, reminders, scheduler
     from pilotmgr.units.cli import units
 
-    for group in (users, units, demo, bench):
+    for group in (users, units, demo, bench, reminders, outbox, scheduler):
         app.cli.add_command(group)

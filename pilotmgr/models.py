@@ -10,6 +10,13 @@ from pilotmgr.pilots.models import (  # noqa: F401
     Task,
     TaskDueChange,
 )
+from pilotmgr.reminders.models import (  # noqa: F401
+    CalendarDay,
+    Notification,
+    OutboxMail,
+    Reminder,
+    ReminderRule,
+)
 from pilotmgr.results.models import Evaluation, Measurement  # noqa: F401
 from pilotmgr.rollout.models import RolloutTarget  # noqa: F401
 from pilotmgr.units.models import Unit  # noqa: F401

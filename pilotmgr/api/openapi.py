@@ -137,6 +137,8 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         },
         200,
     ),
+    ("get", "/notifications", "The caller's notifications (?unread=1 for unread only)", None, 200),
+    ("post", "/notifications/{id}/read", "Mark one of the caller's notifications read", None, 200),
 ]
 
 _TYPES = {"date": {"type": "string", "format": "date"}}

@@ -18,17 +18,7 @@ def user_json(u) -> dict:
 
 
 def calendar_url(u) -> str:
-    return (
-        url_for("calendar_feed", secret=u.calendar_secret, _external=True)
-        if _has_calendar()
-        else ""
-    )
-
-
-def _has_calendar() -> bool:
-    from flask import current_app
-
-    return "calendar_feed" in current_app.view_functions
+    return url_for("reminders.calendar_feed", secret=u.calendar_secret, _external=True)
 
 
 @bp.post("/auth/token")

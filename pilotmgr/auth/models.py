@@ -47,6 +47,9 @@ class User(UserMixin, VersionedMixin, TimestampMixin, db.Model):
         String(64), unique=True, nullable=False, default=new_secret
     )
 
+    #: "single" mails each reminder, "digest" one mail a day at 07:30, "off" in-app only.
+    email_mode: Mapped[str] = mapped_column(String(8), nullable=False, default="single")
+
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
 
     @property

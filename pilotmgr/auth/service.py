@@ -112,9 +112,18 @@ def user_for_token(token: str) -> User | None:
 
 
 def update_settings(user: User, data: Mapping) -> User:
-    values = v.parse(data, {"lang": v.choice(LANGS, required=True)}, partial=True)
-    if "lang" in values:
-        user.lang = values["lang"]
+    from pilotmgr.reminders.models import EMAIL_MODES
+
+    values = v.parse(
+        data,
+        {
+            "lang": v.choice(LANGS, required=True),
+            "email_mode": v.choice(EMAIL_MODES, required=True),
+        },
+        partial=True,
+    )
+    for key, value in values.items():
+        setattr(user, key, value)
     db.session.flush()
     return user
 

@@ -113,9 +113,10 @@ def register_web(app: Flask) -> None:
     from pilotmgr.auth.views import bp as auth_bp
     from pilotmgr.dashboard.views import bp as dashboard_bp
     from pilotmgr.pilots.views import bp as pilots_bp
+    from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.units.views import bp as units_bp
 
-    for blueprint in (auth_bp, dashboard_bp, pilots_bp, units_bp):
+    for blueprint in (auth_bp, dashboard_bp, pilots_bp, units_bp, reminders_bp):
         app.register_blueprint(blueprint)
 
 
@@ -132,4 +133,6 @@ def _unread_count() -> int:
     """Unread notifications for the header badge."""
     if not current_user or not current_user.is_authenticated:
         return 0
-    return 0
+    from pilotmgr.reminders.notifications import unread_count
+
+    return unread_count(current_user)

@@ -1,0 +1,34 @@
+"""API: the caller's notifications."""
+
+from flask import request
+
+from pilotmgr.api import bp, ok, page_json, page_params, user
+from pilotmgr.reminders import notifications
+
+
+def notification_json(n) -> dict:
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "title": n.title,
+        "body": n.body,
+        "url": n.url,
+        "created_at": n.created_at.isoformat(),
+        "read": n.read_at is not None,
+        "read_at": n.read_at.isoformat() if n.read_at else None,
+    }
+
+
+@bp.get("/notifications")
+def list_notifications():
+    page, per_page = page_params()
+    unread = request.args.get("unread") in ("1", "true")
+    found = notifications.list_notifications(user(), page, per_page, unread_only=unread)
+    data = page_json(found, notification_json)
+    data["unread"] = notifications.unread_count(user())
+    return data
+
+
+@bp.post("/notifications/<notification_id>/read")
+def read_notification(notification_id):
+    return ok(notification_json(notifications.mark_read(user(), notification_id)))

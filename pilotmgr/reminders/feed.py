@@ -1,0 +1,84 @@
+"""The personal iCalendar feed: a user's open task deadlines and their pilots' end dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from pilotmgr.auth.models import User
+from pilotmgr.core.clock import now
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
+
+
+def user_by_secret(secret: str) -> User | None:
+    if not secret or len(secret) > 64:
+        return None
+    return db.session.scalar(
+        select(User).where(User.calendar_secret == secret, User.is_active_account)
+    )
+
+
+def calendar_for(user: User) -> bytes:
+    base = current_app.config["PILOTMGR_BASE_URL"].rstrip("/")
+    cal = Calendar()
+    cal.add("prodid", "-//pilotmgr//deadlines//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"pilotmgr · {user.name}")
+    stamp = now()
+    tasks = db.session.execute(
+        select(Task, Pilot.title)
+        .join(Pilot, Pilot.id == Task.pilot_id)
+        .where(
+            Task.assignee_id == user.id,
+            Task.status.in_(OPEN_TASK_STATUSES),
+            Task.due_date.is_not(None),
+            Pilot.stage.not_in(("closed", "scaled")),
+        )
+        .order_by(Task.due_date)
+    )
+    for task, pilot_title in tasks:
+        cal.add_component(
+            _all_day(
+                f"task-{task.id}@pilotmgr",
+                task.due_date,
+                task.title,
+                f"{pilot_title}\n{task.deliverable}",
+                f"{base}/pilots/{task.pilot_id}#task-{task.id}",
+                stamp,
+            )
+        )
+    pilots = db.session.scalars(
+        select(Pilot).where(
+            Pilot.owner_id == user.id, Pilot.stage == "piloting", Pilot.end_date.is_not(None)
+        )
+    )
+    for pilot in pilots:
+        cal.add_component(
+            _all_day(
+                f"pilot-end-{pilot.id}@pilotmgr",
+                pilot.end_date,
+                f"⏱ {pilot.title}",
+                pilot.summary,
+                f"{base}/pilots/{pilot.id}",
+                stamp,
+            )
+        )
+    return cal.to_ical()
+
+
+def _all_day(uid, day, summary, description, url, stamp) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description or "")
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    return event

@@ -1,0 +1,104 @@
+"""Reminders are rows: planned once under a natural key, claimed once, delivered once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pilotmgr.core.models import UTCDateTime, utcnow
+from pilotmgr.extensions import db
+
+REMINDER_KINDS = ("before", "due", "overdue", "escalation", "pilot_end", "decision")
+EMAIL_MODES = ("single", "digest", "off")
+
+
+class Reminder(db.Model):
+    """One reminder to one person about one deadline step; `key` makes it happen once."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: subject:id:kind:deadline:step:recipient — a changed deadline gives new keys (re-plans).
+    key: Mapped[str] = mapped_column(String(160), unique=True, nullable=False)
+    subject_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    subject_id: Mapped[int] = mapped_column(nullable=False)
+    pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id"), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    step: Mapped[str] = mapped_column(String(16), nullable=False)
+    deadline: Mapped[date] = mapped_column(Date, nullable=False)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: pending → sent; the move is a conditional UPDATE, so two scanners never both send.
+    status: Mapped[str] = mapped_column(String(8), nullable=False, default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Notification(db.Model):
+    """What a user sees in the app: the in-app channel of a reminder."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id"), nullable=True, unique=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    title: Mapped[str] = mapped_column(String(500), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class OutboxMail(db.Model):
+    """An e-mail queued in the same transaction as its cause, sent after the commit."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    to_addr: Mapped[str] = mapped_column(String(255), nullable=False)
+    subject: Mapped[str] = mapped_column(String(500), nullable=False)
+    text_body: Mapped[str] = mapped_column(Text, nullable=False)
+    html_body: Mapped[str] = mapped_column(Text, nullable=False)
+    #: Stable per reminder (or per digest day), so a resend is recognisably the same mail.
+    message_id: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
+    #: pending → sending → sent; a failure goes back to pending with a later next_attempt_at.
+    status: Mapped[str] = mapped_column(String(8), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
+    last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CalendarDay(db.Model):
+    """An admin's exception to the national calendar: an extra day off or a make-up working day."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(nullable=False)
+    note: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+
+
+class ReminderRule(db.Model):
+    """A programme's reminder rules; programmes without a row use the defaults."""
+
+    __tablename__ = "reminder_rules"
+
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    #: Working days before a task's due date, comma-separated, e.g. "7,3,1".
+    before_days: Mapped[str] = mapped_column(String(64), nullable=False, default="7,3,1")
+    overdue_every: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
+    escalate_after: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=3)
+    pilot_end_days: Mapped[str] = mapped_column(String(64), nullable=False, default="10,3")
+    decision_after: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=5)

@@ -1,0 +1,245 @@
+"""Work out what is due as of a moment, record each reminder once, deliver it once.
+
+`scan(now)` is the one function behind `flask reminders scan` and the scheduler. It plans from
+the data (no scheduler jobs per deadline), inserts reminders under their natural keys (a second
+scan, or a concurrent one, adds nothing), then claims the pending ones with a conditional UPDATE
+and turns each into an in-app notification and, by the recipient's preference, a queued e-mail.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pilotmgr.auth.models import Role, User
+from pilotmgr.core.clock import local_zone
+from pilotmgr.core.clock import now as clock_now
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Challenge, Pilot, Task
+from pilotmgr.reminders import messages
+from pilotmgr.reminders.models import Reminder, ReminderRule
+from pilotmgr.reminders.rules import (
+    DEFAULT_RULES,
+    SEND_AT,
+    Rules,
+    Step,
+    decision_step,
+    escalation_step,
+    pilot_end_step,
+    reference_day,
+    task_step,
+)
+from pilotmgr.reminders.workdays import WorkCalendar, calendar_around
+from pilotmgr.results.models import Evaluation
+from pilotmgr.units.models import Unit
+
+CHUNK = 2000
+
+
+@dataclass
+class ScanResult:
+    planned: int = 0
+    delivered: int = 0
+    working_day: bool = True
+
+    def __str__(self) -> str:
+        if not self.working_day:
+            return "not a working day: nothing planned or sent"
+        return f"{self.planned} reminders planned, {self.delivered} delivered"
+
+
+@dataclass
+class Plan:
+    """What a scan needs to know once: the calendar, the reference day, rules and heads."""
+
+    cal: WorkCalendar
+    ref: date
+    rules: dict[int | None, Rules]
+    unit_paths: dict[int, str]
+    heads_by_unit: dict[int, list[int]]
+
+    def rules_for(self, programme_id: int | None) -> Rules:
+        return self.rules.get(programme_id, DEFAULT_RULES)
+
+    def due_at(self, step: Step) -> datetime:
+        return datetime.combine(step.fire, SEND_AT, tzinfo=local_zone()).astimezone(UTC)
+
+    def heads_above(self, unit_id: int) -> list[int]:
+        """Heads of the unit and of every unit above it (who may decide for it)."""
+        ids = [int(p) for p in self.unit_paths.get(unit_id, "").strip("/").split("/") if p]
+        return [head for uid in ids for head in self.heads_by_unit.get(uid, [])]
+
+    def nearest_heads(self, unit_id: int) -> list[int]:
+        """The heads of the unit itself, or of the nearest unit above it that has any."""
+        ids = [int(p) for p in self.unit_paths.get(unit_id, "").strip("/").split("/") if p]
+        for uid in reversed(ids):
+            if self.heads_by_unit.get(uid):
+                return self.heads_by_unit[uid]
+        return []
+
+
+def row(subject: str, subject_id: int, pilot_id, step: Step, deadline: date, to: int, plan: Plan):
+    return {
+        "key": f"{subject}:{subject_id}:{step.kind}:{deadline.isoformat()}:{step.step}:{to}",
+        "subject_type": subject,
+        "subject_id": subject_id,
+        "pilot_id": pilot_id,
+        "kind": step.kind,
+        "step": step.step,
+        "deadline": deadline,
+        "recipient_id": to,
+        "due_at": plan.due_at(step),
+        "status": "pending",
+    }
+
+
+# --- subjects: each returns the reminder rows due as of the plan's reference day ----------
+
+
+def plan_tasks(plan: Plan) -> Iterable[dict]:
+    longest = max(max(r.before_days) for r in [DEFAULT_RULES, *plan.rules.values()])
+    horizon = plan.cal.shift(plan.ref, longest)
+    earliest = plan.cal.first + timedelta(days=31)
+    assignee = User.__table__.alias("assignee")
+    query = (
+        select(
+            Task.id,
+            Task.due_date,
+            Task.assignee_id,
+            Task.pilot_id,
+            Challenge.programme_id,
+            assignee.c.unit_id,
+        )
+        .join(Pilot, Pilot.id == Task.pilot_id)
+        .join(assignee, assignee.c.id == Task.assignee_id)
+        .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
+        .where(
+            Task.status.in_(OPEN_TASK_STATUSES),
+            Pilot.stage.not_in(("closed", "scaled")),
+            Task.due_date.is_not(None),
+            Task.due_date <= horizon,
+            Task.due_date >= earliest,
+        )
+    )
+    for task_id, due, to, pilot_id, programme_id, unit_id in db.session.execute(query):
+        rules = plan.rules_for(programme_id)
+        step = task_step(plan.cal, due, plan.ref, rules)
+        if step is not None:
+            yield row("task", task_id, pilot_id, step, due, to, plan)
+        escalation = escalation_step(plan.cal, due, plan.ref, rules)
+        if escalation is not None:
+            for head in plan.nearest_heads(unit_id):
+                if head != to:
+                    yield row("task", task_id, pilot_id, escalation, due, head, plan)
+
+
+def plan_pilot_ends(plan: Plan) -> Iterable[dict]:
+    query = (
+        select(Pilot.id, Pilot.end_date, Pilot.owner_id, Challenge.programme_id)
+        .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
+        .where(
+            Pilot.stage == "piloting",
+            Pilot.end_date >= plan.ref,
+            Pilot.end_date <= plan.cal.last - timedelta(days=31),
+        )
+    )
+    for pilot_id, end, owner_id, programme_id in db.session.execute(query):
+        step = pilot_end_step(plan.cal, end, plan.ref, plan.rules_for(programme_id))
+        if step is not None:
+            yield row("pilot", pilot_id, pilot_id, step, end, owner_id, plan)
+
+
+def plan_decisions(plan: Plan) -> Iterable[dict]:
+    evaluated = exists().where(Evaluation.pilot_id == Pilot.id)
+    query = (
+        select(Pilot.id, Pilot.stage_changed_at, Pilot.unit_id, Challenge.programme_id)
+        .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
+        .where(or_(Pilot.stage == "proposed", and_(Pilot.stage == "evaluating", evaluated)))
+    )
+    zone = local_zone()
+    for pilot_id, changed_at, unit_id, programme_id in db.session.execute(query):
+        since = changed_at.astimezone(zone).date()
+        if since < plan.cal.first:
+            continue
+        step = decision_step(plan.cal, since, plan.ref, plan.rules_for(programme_id))
+        if step is not None:
+            for head in plan.heads_above(unit_id):
+                yield row("pilot", pilot_id, pilot_id, step, since, head, plan)
+
+
+#: Every kind of deadline the scan knows; another subject is one more function here.
+SUBJECTS: list[Callable[[Plan], Iterable[dict]]] = [plan_tasks, plan_pilot_ends, plan_decisions]
+
+
+# --- the scan ------------------------------------------------------------------------------
+
+
+def scan(now: datetime | None = None) -> ScanResult:
+    """Plan and record every reminder due as of `now`, then deliver the pending ones."""
+    now = now or clock_now()
+    local_now = now.astimezone(local_zone())
+    cal = calendar_around(local_now.date())
+    ref = reference_day(cal, local_now)
+    if ref is None:
+        return ScanResult(working_day=False)
+    plan = _plan(cal, ref)
+    rows = [r for subject in SUBJECTS for r in subject(plan)]
+    planned = _insert_new(rows)
+    return ScanResult(planned=planned, delivered=deliver(now))
+
+
+def _plan(cal: WorkCalendar, ref: date) -> Plan:
+    rules = {r.programme_id: Rules.from_row(r) for r in db.session.scalars(select(ReminderRule))}
+    heads = defaultdict(list)
+    for head_id, unit_id in db.session.execute(
+        select(User.id, User.unit_id)
+        .where(User.role == Role.head, User.is_active_account)
+        .order_by(User.id)
+    ):
+        heads[unit_id].append(head_id)
+    paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
+    return Plan(cal=cal, ref=ref, rules=rules, unit_paths=paths, heads_by_unit=heads)
+
+
+def _insert_new(rows: list[dict]) -> int:
+    """Insert the rows whose key is new; a concurrent scan's rows are skipped, not errors."""
+    if not rows:
+        return 0
+    keys = [r["key"] for r in rows]
+    existing: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        existing.update(db.session.scalars(select(Reminder.key).where(Reminder.key.in_(chunk))))
+    fresh = [r for r in rows if r["key"] not in existing]
+    if not fresh:
+        return 0
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Reminder).on_conflict_do_nothing(index_elements=["key"])
+    for start in range(0, len(fresh), CHUNK):
+        db.session.execute(statement, fresh[start : start + CHUNK])
+    return len(fresh)
+
+
+def deliver(now: datetime) -> int:
+    """Claim every pending reminder that is due and hand it to its channels, once."""
+    claimed = db.session.scalars(
+        update(Reminder)
+        .where(Reminder.status == "pending", Reminder.due_at <= now)
+        .values(status="sent", sent_at=now)
+        .returning(Reminder.id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    if claimed:
+        messages.notify(claimed, now)
+    return len(claimed)
+
+
+def count_pending() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Reminder).where(Reminder.status == "pending")
+    )
