@@ -164,13 +164,21 @@ def send_digests(now: datetime | None = None) -> int:
             )
             key = f"digest-{user.id}-{today.isoformat()}@{mail_domain()}"
             rows.append(outbox_row(user, subject, body, f"{base}/notifications", key, now, items))
+    queued = set(
+        db.session.scalars(
+            select(OutboxMail.message_id).where(
+                OutboxMail.message_id.in_([r["message_id"] for r in rows])
+            )
+        )
+    )
+    rows = [r for r in rows if r["message_id"] not in queued]
     if not rows:
         return 0
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    result = db.session.execute(
+    db.session.execute(
         dialect.insert(OutboxMail).on_conflict_do_nothing(index_elements=["message_id"]), rows
     )
-    return max(result.rowcount, 0) if result.rowcount is not None else len(rows)
+    return len(rows)
 
 
 def outbox_counts() -> dict[str, int]:

@@ -187,10 +187,23 @@ def scan(now: datetime | None = None) -> ScanResult:
     ref = reference_day(cal, local_now)
     if ref is None:
         return ScanResult(working_day=False)
+    _take_write_lock()
     plan = _plan(cal, ref)
     rows = [r for subject in SUBJECTS for r in subject(plan)]
     planned = _insert_new(rows)
     return ScanResult(planned=planned, delivered=deliver(now))
+
+
+def _take_write_lock() -> None:
+    """On SQLite, start the scan as a writer so two scans queue instead of failing.
+
+    A SQLite reader that later writes fails at once if another writer committed meanwhile
+    (its snapshot is stale); taking the write lock first makes the second scan wait for the
+    first (busy_timeout) and then see its rows. PostgreSQL needs nothing: its conflicting
+    inserts wait and then do nothing.
+    """
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(update(Reminder).where(Reminder.id < 0).values(status="pending"))
 
 
 def _plan(cal: WorkCalendar, ref: date) -> Plan:
