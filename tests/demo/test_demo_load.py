@@ -7,6 +7,7 @@ from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import STAGES
 from pilotmgr.pilots.models import Challenge, Pilot, Task
+from pilotmgr.reminders.models import Notification
 from pilotmgr.units.models import Unit
 
 
@@ -43,6 +44,7 @@ def test_demo_covers_every_stage_role_and_the_34_provinces(app, runner):
         Task, Task.status.in_(("todo", "in_progress")), Task.due_date < func.current_date()
     )
     assert overdue > 0
+    assert _count(Notification) > 0  # the reminder scan ran as of the last working moment
 
 
 def test_demo_users_log_in_with_the_documented_password(app, runner, client):
