@@ -17,6 +17,14 @@ from pilotmgr.reminders.models import (  # noqa: F401
     Reminder,
     ReminderRule,
 )
-from pilotmgr.results.models import Evaluation, Measurement  # noqa: F401
+from pilotmgr.results.models import (  # noqa: F401
+    CriterionWeights,
+    Evaluation,
+    Evidence,
+    KpiVerdict,
+    Measurement,
+    PilotEvaluator,
+    Selection,
+)
 from pilotmgr.rollout.models import RolloutTarget  # noqa: F401
 from pilotmgr.units.models import Unit  # noqa: F401

@@ -152,5 +152,11 @@ class TaskDueChange(db.Model):
 @event.listens_for(Pilot, "before_update")
 def _fold_search_text(_mapper, _connection, pilot: Pilot) -> None:
     """Keep the diacritics-free search column in step with the texts it is made from."""
-    words = (pilot.title or "", pilot.summary or "", pilot.partner or "")
+    words = (
+        pilot.title or "",
+        pilot.summary or "",
+        pilot.partner or "",
+        pilot.success_formula or "",
+        pilot.lessons or "",
+    )
     pilot.search_text = fold(" ".join(words))

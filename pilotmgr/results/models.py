@@ -29,6 +29,9 @@ class Measurement(VersionedMixin, TimestampMixin, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     review_comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    #: A correction is a new value that points at the one it corrects; the old one stays.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("measurements.id"), nullable=True)
+    correction_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     kpi = relationship("Kpi", lazy="raise")
 
@@ -47,3 +50,72 @@ class Evaluation(TimestampMixin, db.Model):
     cost: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     scalability: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class CriterionWeights(db.Model):
+    """How much each selection criterion counts in a programme (equal when no row)."""
+
+    __tablename__ = "criterion_weights"
+
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
+    feasibility: Mapped[Decimal] = mapped_column(Numeric(6, 3), nullable=False, default=1)
+    effectiveness: Mapped[Decimal] = mapped_column(Numeric(6, 3), nullable=False, default=1)
+    needs_fit: Mapped[Decimal] = mapped_column(Numeric(6, 3), nullable=False, default=1)
+    cost: Mapped[Decimal] = mapped_column(Numeric(6, 3), nullable=False, default=1)
+    scalability: Mapped[Decimal] = mapped_column(Numeric(6, 3), nullable=False, default=1)
+
+
+class PilotEvaluator(db.Model):
+    """A user a head named to evaluate a pilot (besides the heads themselves)."""
+
+    __tablename__ = "pilot_evaluators"
+
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+
+
+class KpiVerdict(TimestampMixin, db.Model):
+    """The selecting head's confirmation or override of a KPI's computed verdict."""
+
+    __tablename__ = "kpi_verdicts"
+
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpis.id"), primary_key=True)
+    computed: Mapped[str] = mapped_column(String(16), nullable=False)
+    verdict: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+
+
+class Evidence(TimestampMixin, db.Model):
+    """A file backing a pilot's results; stored outside the static folder under a random name."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id"), nullable=False, index=True)
+    measurement_id: Mapped[int | None] = mapped_column(ForeignKey("measurements.id"), nullable=True)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    size: Mapped[int] = mapped_column(nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+
+
+class Selection(TimestampMixin, db.Model):
+    """One decision over a challenge's candidates: who was selected, what became of the others."""
+
+    __tablename__ = "selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id"), nullable=False, index=True
+    )
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    selected_ids: Mapped[str] = mapped_column(String(500), nullable=False)
+    other_ids: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    others: Mapped[str] = mapped_column(String(16), nullable=False)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False)
+    lessons: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -1,0 +1,75 @@
+"""Small server-rendered SVG charts: no JavaScript, the same markup on pages and in PDFs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+
+def kpi_chart(values: list[tuple], baseline, target, width: int = 220, height: int = 60) -> str:
+    """A line of (date, value) points with dashed baseline and target lines."""
+    points = [(d, float(v)) for d, v in values]
+    levels = [float(x) for x in (baseline, target) if x is not None]
+    all_values = [v for _d, v in points] + levels
+    if not all_values:
+        return ""
+    low, high = min(all_values), max(all_values)
+    if high == low:
+        high, low = high + 1, low - 1
+    pad = 6
+
+    def y(value: float) -> float:
+        return round(height - pad - (value - low) / (high - low) * (height - 2 * pad), 1)
+
+    def x(i: int) -> float:
+        if len(points) < 2:
+            return width / 2
+        return round(pad + i * (width - 2 * pad) / (len(points) - 1), 1)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
+    ]
+    for value, colour, label in ((baseline, "#6c757d", "baseline"), (target, "#198754", "target")):
+        if value is not None:
+            parts.append(
+                f'<line x1="0" x2="{width}" y1="{y(float(value))}" y2="{y(float(value))}" '
+                f'stroke="{colour}" stroke-dasharray="4 3" stroke-width="1"><title>{label}: '
+                f"{escape(_fmt(value))}</title></line>"
+            )
+    if points:
+        path = " ".join(f"{x(i)},{y(v)}" for i, (_d, v) in enumerate(points))
+        parts.append(f'<polyline fill="none" stroke="#0d6efd" stroke-width="2" points="{path}"/>')
+        for i, (d, v) in enumerate(points):
+            parts.append(
+                f'<circle cx="{x(i)}" cy="{y(v)}" r="2.5" fill="#0d6efd">'
+                f"<title>{d.strftime('%d/%m/%Y')}: {escape(_fmt(v))}</title></circle>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart(rows: list[tuple[str, float | None]], width: int = 420, bar: int = 18) -> str:
+    """Horizontal bars (label, value 0–5 or percent) for the comparison page."""
+    top = max([v for _l, v in rows if v is not None] + [1])
+    height = len(rows) * (bar + 8) + 4
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = 4 + i * (bar + 8)
+        length = 0 if value is None else round(value / top * (width - 170), 1)
+        parts.append(
+            f'<text x="0" y="{y + bar - 5}" font-size="12">{escape(label[:24])}</text>'
+            f'<rect x="160" y="{y}" width="{length}" height="{bar}" fill="#0d6efd" rx="2"/>'
+            f'<text x="{164 + length}" y="{y + bar - 5}" font-size="12">'
+            f"{'—' if value is None else escape(_fmt(value))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _fmt(value) -> str:
+    value = Decimal(str(value)).normalize()
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"

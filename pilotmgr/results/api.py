@@ -1,0 +1,119 @@
+"""API: measurements and review, evidence, evaluations, comparison and selection."""
+
+from __future__ import annotations
+
+from flask import request
+
+from pilotmgr.api import body, bp, created, ok, user
+from pilotmgr.pilots import service as pilots
+from pilotmgr.results import evidence, selection, service
+
+
+def _num(value):
+    return None if value is None else float(value)
+
+
+def measurement_json(m) -> dict:
+    return {
+        "id": m.id,
+        "kpi_id": m.kpi_id,
+        "value": _num(m.value),
+        "measured_on": m.measured_on.isoformat(),
+        "note": m.note,
+        "status": m.status,
+        "corrects": m.corrects_id,
+        "review_comment": m.review_comment,
+        "version": m.version,
+    }
+
+
+@bp.post("/kpis/<kpi_id>/measurements")
+def add_measurement(kpi_id):
+    kpi, pilot = service.get_kpi(user(), kpi_id)
+    return created(measurement_json(service.record_measurement(user(), kpi, pilot, body())))
+
+
+@bp.post("/measurements/<measurement_id>/review")
+def review_measurement(measurement_id):
+    found, kpi, pilot = service.get_measurement(user(), measurement_id)
+    return ok(measurement_json(service.review_measurement(user(), found, kpi, pilot, body())))
+
+
+@bp.post("/pilots/<pilot_id>/evidence")
+def add_evidence(pilot_id):
+    pilot = pilots.pilot_detail(user(), pilot_id)
+    found = evidence.add_evidence(
+        user(),
+        pilot,
+        request.files.get("file"),
+        request.form.get("note", ""),
+        request.form.get("measurement_id"),
+    )
+    return created(
+        {"id": found.id, "filename": found.filename, "size": found.size, "sha256": found.sha256}
+    )
+
+
+@bp.post("/pilots/<pilot_id>/evaluations")
+def add_evaluation(pilot_id):
+    pilot = pilots.pilot_detail(user(), pilot_id)
+    found = service.evaluate(user(), pilot, body())
+    return created(
+        {
+            "id": found.id,
+            "pilot_id": pilot.id,
+            "scores": {c: getattr(found, c) for c in service.CRITERIA},
+            "comment": found.comment,
+        }
+    )
+
+
+def candidate_json(c) -> dict:
+    return {
+        "pilot_id": c.pilot.id,
+        "title": c.pilot.title,
+        "unit": c.pilot.unit.code,
+        "stage": c.pilot.stage,
+        "composite": _num(c.composite),
+        "scores": {k: _num(v) for k, v in c.criteria.items()},
+        "evaluations": c.evaluations,
+        "mean_attainment": _num(c.mean_attainment),
+        "kpis": [
+            {
+                "kpi_id": r.kpi.id,
+                "name": r.kpi.name,
+                "latest": _num(r.attainment.latest),
+                "attainment": _num(r.attainment.percent),
+                "verdict": c.verdicts[r.kpi.id],
+            }
+            for r in c.kpis
+        ],
+        "budget": _num(c.pilot.budget),
+        "cost_per_point": _num(c.cost_per_point),
+        "duration_days": c.duration_days,
+    }
+
+
+@bp.get("/challenges/<challenge_id>/comparison")
+def challenge_comparison(challenge_id):
+    challenge = selection.get_challenge(challenge_id)
+    ranked = selection.comparison(user(), challenge)
+    return {
+        "challenge_id": challenge.id,
+        "rule": str(selection.RANKING_RULE),
+        "candidates": [candidate_json(c) for c in ranked],
+    }
+
+
+@bp.post("/challenges/<challenge_id>/selection")
+def challenge_selection(challenge_id):
+    challenge = selection.get_challenge(challenge_id)
+    decision = selection.select_pilots(user(), challenge, body())
+    return ok(
+        {
+            "id": decision.id,
+            "selected": [int(i) for i in decision.selected_ids.split(",") if i],
+            "others": decision.others,
+            "other_pilots": [int(i) for i in decision.other_ids.split(",") if i],
+        }
+    )

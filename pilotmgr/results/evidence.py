@@ -1,0 +1,156 @@
+"""Evidence files: checked by content as well as name, stored under random names, served privately."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+import zipfile
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from pilotmgr.core import audit
+from pilotmgr.core.errors import NotFound, ValidationFailed
+from pilotmgr.core.permissions import can_view_pilot, require
+from pilotmgr.core.text import nfc
+from pilotmgr.extensions import db
+from pilotmgr.results.models import Evidence, Measurement
+from pilotmgr.results.service import can_record
+
+#: extension → the kind its content must show.
+ALLOWED = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "csv": "csv",
+    "png": "png",
+    "jpg": "jpg",
+    "jpeg": "jpg",
+}
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+}
+
+
+def sniff(data: bytes) -> str | None:
+    """What the bytes really are, whatever the file is called."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        return None
+    if b"\x00" not in data[:8192]:
+        try:
+            data[:65536].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return "csv"
+    return None
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config["PILOTMGR_UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evidence:
+    require(can_record(actor, pilot), str(_l("You may not add evidence to this pilot.")))
+    if file is None or not getattr(file, "filename", ""):
+        raise ValidationFailed({"file": [str(_l("Choose a file."))]})
+    name = nfc(Path(file.filename).name)[:255]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    data = file.read()
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if len(data) > limit:
+        from werkzeug.exceptions import RequestEntityTooLarge
+
+        raise RequestEntityTooLarge()
+    if not data:
+        raise ValidationFailed({"file": [str(_l("The file is empty."))]})
+    kind = sniff(data)
+    if extension not in ALLOWED or kind != ALLOWED[extension]:
+        raise ValidationFailed(
+            {
+                "file": [
+                    str(
+                        _l(
+                            "Only PDF, DOCX, XLSX, CSV, PNG and JPG files whose content matches their name."
+                        )
+                    )
+                ]
+            }
+        )
+    measurement = None
+    if measurement_id not in (None, ""):
+        measurement = (
+            db.session.get(Measurement, int(measurement_id))
+            if str(measurement_id).isdigit()
+            else None
+        )
+        if measurement is None or measurement.kpi_id not in {k.id for k in pilot.kpis}:
+            raise ValidationFailed({"measurement_id": [str(_l("No such value of this pilot."))]})
+    stored = secrets.token_hex(24)
+    (upload_dir() / stored).write_bytes(data)
+    found = Evidence(
+        pilot_id=pilot.id,
+        measurement_id=measurement.id if measurement else None,
+        filename=name,
+        stored_name=stored,
+        kind=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        note=nfc(note or "")[:2000],
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(found)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=found,
+        action="create",
+        pilot_id=pilot.id,
+        after={"name": name, "sha256": found.sha256},
+        unit_code=pilot.unit.code,
+    )
+    return found
+
+
+def evidence_for(pilot) -> list[Evidence]:
+    return list(
+        db.session.scalars(
+            select(Evidence).where(Evidence.pilot_id == pilot.id).order_by(Evidence.id)
+        )
+    )
+
+
+def get_evidence(user, evidence_id) -> tuple[Evidence, Path]:
+    from pilotmgr.pilots.models import Pilot
+
+    found = db.session.get(Evidence, int(evidence_id)) if str(evidence_id).isdigit() else None
+    pilot = db.session.get(Pilot, found.pilot_id) if found else None
+    if pilot is None or not can_view_pilot(user, pilot):
+        raise NotFound()
+    path = upload_dir() / found.stored_name
+    if not path.is_file():
+        raise NotFound()
+    return found, path

@@ -1,0 +1,281 @@
+"""Compare the pilots that attacked one challenge, and select the successful one(s) in one decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from pilotmgr.core import audit
+from pilotmgr.core import validate as v
+from pilotmgr.core.errors import (
+    GuardFailed,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
+from pilotmgr.core.permissions import has_authority, visible_pilots_clause
+from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import Request
+from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.pilots.transitions import check, transition
+from pilotmgr.results.attainment import mean_attainment
+from pilotmgr.results.models import CRITERIA, Evaluation, Selection
+from pilotmgr.results.service import composite, criterion_means, kpi_results, weights_for
+
+#: Shown on the page and used by the API: the order candidates are ranked in.
+RANKING_RULE = _l(
+    "Ranked by composite evaluation score (weighted mean of the five criteria over evaluators), "
+    "then by mean KPI attainment from approved values, then by lower cost per attainment point."
+)
+COMPARED_STAGES = ("piloting", "evaluating", "selected", "rolling_out", "scaled", "closed")
+
+
+@dataclass
+class Candidate:
+    pilot: Pilot
+    composite: Decimal | None
+    criteria: dict
+    evaluations: int
+    mean_attainment: Decimal | None
+    verdicts: dict
+    cost_per_point: Decimal | None
+    duration_days: int | None
+    kpis: list
+
+    def sort_key(self):
+        big = Decimal("1e30")
+        return (
+            -(self.composite if self.composite is not None else Decimal(-1)),
+            -(self.mean_attainment if self.mean_attainment is not None else Decimal(-1000)),
+            self.cost_per_point if self.cost_per_point is not None else big,
+            self.pilot.id,
+        )
+
+
+def get_challenge(challenge_id) -> Challenge:
+    found = db.session.get(Challenge, int(challenge_id)) if str(challenge_id).isdigit() else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def comparison(user, challenge: Challenge) -> list[Candidate]:
+    """The challenge's pilots the user may see, best first, by RANKING_RULE."""
+    query = (
+        select(Pilot)
+        .where(Pilot.challenge_id == challenge.id, Pilot.stage.in_(COMPARED_STAGES))
+        .options(selectinload(Pilot.kpis), selectinload(Pilot.unit), selectinload(Pilot.owner))
+        .order_by(Pilot.id)
+    )
+    clause = visible_pilots_clause(user)
+    if clause is not None:
+        query = query.where(clause)
+    pilots = list(db.session.scalars(query))
+    evaluations: dict[int, list[Evaluation]] = {p.id: [] for p in pilots}
+    if pilots:
+        for e in db.session.scalars(select(Evaluation).where(Evaluation.pilot_id.in_(evaluations))):
+            evaluations[e.pilot_id].append(e)
+    weights = weights_for(challenge.programme_id)
+    all_kpis = [k for p in pilots for k in p.kpis]
+    by_kpi = {r.kpi.id: r for r in kpi_results(None, all_kpis)}
+    candidates = []
+    for p in pilots:
+        results = [by_kpi[k.id] for k in sorted(p.kpis, key=lambda k: k.id)]
+        mean = mean_attainment([r.attainment for r in results])
+        cost = None
+        if p.budget is not None and mean is not None and mean > 0:
+            cost = (Decimal(p.budget) / mean).quantize(Decimal(1))
+        candidates.append(
+            Candidate(
+                pilot=p,
+                composite=composite(evaluations[p.id], weights),
+                criteria=criterion_means(evaluations[p.id]),
+                evaluations=len(evaluations[p.id]),
+                mean_attainment=mean,
+                verdicts={
+                    r.kpi.id: (r.verdict.verdict if r.verdict else r.attainment.verdict)
+                    for r in results
+                },
+                cost_per_point=cost,
+                duration_days=(p.end_date - p.start_date).days
+                if p.start_date and p.end_date
+                else None,
+                kpis=results,
+            )
+        )
+    return sorted(candidates, key=Candidate.sort_key)
+
+
+def comparison_chart(candidates: list[Candidate]) -> str:
+    from pilotmgr.core.charts import bar_chart
+
+    return bar_chart(
+        [
+            (c.pilot.title, float(c.composite) if c.composite is not None else None)
+            for c in candidates
+        ]
+    )
+
+
+def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
+    """One decision: the selected move on, the others close or extend — all of it or none."""
+    values = v.parse(
+        data,
+        {
+            "others": v.choice(("not_selected", "extend"), required=True),
+            "rationale": v.text(10_000, required=True),
+            "lessons": v.text(10_000),
+            "new_end_date": v.iso_date(),
+        },
+    )
+    selected_ids = _ids(data.get("selected"))
+    formulas = _formulas(data.get("success_formula"), selected_ids)
+    candidates = list(
+        db.session.scalars(
+            select(Pilot)
+            .where(Pilot.challenge_id == challenge.id, Pilot.stage == "evaluating")
+            .order_by(Pilot.id)
+            .with_for_update()
+        )
+    )
+    by_id = {p.id: p for p in candidates}
+    errors = {}
+    if not selected_ids:
+        errors["selected"] = [str(_l("Select at least one pilot."))]
+    elif any(i not in by_id for i in selected_ids):
+        errors["selected"] = [
+            str(_l("Only pilots of this challenge under evaluation can be selected."))
+        ]
+    missing_formula = [i for i in selected_ids if not formulas.get(i)]
+    if missing_formula:
+        errors["success_formula"] = [str(_l("A success formula for each selected pilot."))]
+    if values["others"] == "extend" and not values.get("new_end_date"):
+        errors["new_end_date"] = [str(_l("A new end date for the pilots that continue."))]
+    others = [p for p in candidates if p.id not in selected_ids]
+    if others and values["others"] == "not_selected" and not values.get("lessons"):
+        errors["lessons"] = [str(_l("Lessons learned are required when pilots close."))]
+    if errors:
+        raise ValidationFailed(errors)
+    denied = [p for p in candidates if not has_authority(actor, p.unit)]
+    if denied:
+        raise PermissionDenied(
+            str(
+                _l(
+                    "You need authority over every candidate: %(titles)s",
+                    titles=", ".join(p.title for p in denied),
+                )
+            )
+        )
+    moves = [
+        (p, {"to": "selected", "comment": values["rationale"]})
+        for p in candidates
+        if p.id in selected_ids
+    ]
+    for p in others:
+        if values["others"] == "extend":
+            moves.append(
+                (
+                    p,
+                    {
+                        "to": "piloting",
+                        "comment": values["rationale"],
+                        "new_end_date": values["new_end_date"],
+                    },
+                )
+            )
+        else:
+            moves.append(
+                (
+                    p,
+                    {
+                        "to": "closed",
+                        "outcome": "not_selected",
+                        "comment": values["rationale"],
+                        "lessons": values.get("lessons") or "",
+                    },
+                )
+            )
+    _check_all(actor, moves)
+    for pilot, move in moves:
+        if pilot.id in selected_ids:
+            pilot.success_formula = formulas[pilot.id]
+        pilot.lessons = values.get("lessons") or pilot.lessons
+        transition(actor, pilot, move)
+    decision = Selection(
+        challenge_id=challenge.id,
+        decided_by_id=actor.id,
+        selected_ids=",".join(str(i) for i in selected_ids),
+        other_ids=",".join(str(p.id) for p in others),
+        others=values["others"],
+        rationale=values["rationale"],
+        lessons=values.get("lessons") or "",
+    )
+    db.session.add(decision)
+    db.session.flush()
+    for pilot, _move in moves:
+        audit.record(
+            actor=actor,
+            obj=decision,
+            action="create",
+            pilot_id=pilot.id,
+            after={"selected": decision.selected_ids, "others": decision.others},
+            comment=values["rationale"],
+            unit_code=pilot.unit.code,
+        )
+    return decision
+
+
+def _check_all(actor, moves) -> None:
+    """Every move's guard first: if any cannot be taken, nothing moves and all reasons are listed."""
+    from pilotmgr.core.clock import local_today
+
+    problems = []
+    for pilot, move in moves:
+        request = Request(
+            today=local_today(),
+            comment=move.get("comment", ""),
+            outcome=move.get("outcome"),
+            lessons=move.get("lessons", ""),
+            new_end_date=move.get("new_end_date"),
+        )
+        try:
+            check(actor, pilot, move["to"], request)
+        except GuardFailed as exc:
+            problems.extend(f"{pilot.title}: {m}" for m in exc.missing)
+        except ServiceError as exc:
+            problems.append(f"{pilot.title}: {exc.detail}")
+    if problems:
+        raise GuardFailed(problems)
+
+
+def _ids(raw) -> list[int]:
+    if raw in (None, ""):
+        return []
+    items = raw if isinstance(raw, list) else str(raw).split(",")
+    try:
+        ids = [int(str(i).strip()) for i in items if str(i).strip()]
+    except ValueError:
+        raise ValidationFailed({"selected": [str(_l("Pilot numbers only."))]}) from None
+    return list(dict.fromkeys(ids))
+
+
+def _formulas(raw, selected_ids: list[int]) -> dict[int, str]:
+    """One text for all selected pilots, or {pilot id: text}."""
+    if isinstance(raw, Mapping):
+        found = {}
+        for key, text in raw.items():
+            if str(key).isdigit() and isinstance(text, str) and text.strip():
+                found[int(key)] = v.nfc(text.strip())[:2000]
+        return found
+    if isinstance(raw, str) and raw.strip():
+        return {i: v.nfc(raw.strip())[:2000] for i in selected_ids}
+    return {}
+
+
+__all__ = ["CRITERIA", "RANKING_RULE", "comparison", "select_pilots"]

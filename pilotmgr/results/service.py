@@ -1,0 +1,390 @@
+"""Results: measurements and their review, attainment, evaluations, and the KPI verdicts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from pilotmgr.auth.models import Role, User
+from pilotmgr.core import audit
+from pilotmgr.core import validate as v
+from pilotmgr.core.charts import kpi_chart
+from pilotmgr.core.clock import local_today, now
+from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
+from pilotmgr.core.permissions import (
+    can_edit_pilot,
+    can_view_pilot,
+    has_authority,
+    in_subtree,
+    is_admin,
+    require,
+)
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import Kpi, Pilot, Task
+from pilotmgr.results.attainment import Attainment, attainment, mean_attainment
+from pilotmgr.results.models import (
+    CRITERIA,
+    CriterionWeights,
+    Evaluation,
+    KpiVerdict,
+    Measurement,
+    PilotEvaluator,
+)
+
+RECORDING_STAGES = ("piloting", "evaluating")
+VERDICTS = ("met", "not_met", "inconclusive")
+
+
+# --- who may ------------------------------------------------------------------------------
+
+
+def can_record(user, pilot) -> bool:
+    """Owner, heads, task assignees, and staff or leads of the pilot's unit record values."""
+    if pilot.stage not in RECORDING_STAGES:
+        return False
+    if can_edit_pilot(user, pilot):
+        return True
+    if user.role in (Role.staff, Role.lead) and in_subtree(pilot.unit, user.unit):
+        return True
+    return bool(
+        db.session.scalar(
+            select(exists().where(Task.pilot_id == pilot.id, Task.assignee_id == user.id))
+        )
+    )
+
+
+def can_review(user, pilot, measurement=None) -> bool:
+    """The owner or a head with authority; nobody but a head approves their own value."""
+    if not (pilot.owner_id == user.id or has_authority(user, pilot.unit)):
+        return False
+    if measurement is not None and measurement.submitted_by_id == user.id:
+        return has_authority(user, pilot.unit)
+    return True
+
+
+def can_evaluate(user, pilot) -> bool:
+    if pilot.stage != "evaluating":
+        return False
+    if has_authority(user, pilot.unit):
+        return True
+    return bool(db.session.get(PilotEvaluator, (pilot.id, user.id)))
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+def get_kpi(user, kpi_id) -> tuple[Kpi, Pilot]:
+    kpi = db.session.get(Kpi, int(kpi_id)) if str(kpi_id).isdigit() else None
+    pilot = db.session.get(Pilot, kpi.pilot_id) if kpi else None
+    if pilot is None or not can_view_pilot(user, pilot):
+        raise NotFound()
+    return kpi, pilot
+
+
+def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurement:
+    require(can_record(actor, pilot), str(_l("You may not record values for this pilot.")))
+    values = v.parse(
+        data,
+        {
+            "value": v.decimal(required=True),
+            "measured_on": v.iso_date(required=True),
+            "note": v.text(2000),
+            "corrects": v.integer(1),
+            "reason": v.text(2000),
+        },
+    )
+    if values["measured_on"] > local_today():
+        raise ValidationFailed(
+            {"measured_on": [str(_l("A value cannot be measured in the future."))]}
+        )
+    corrected = None
+    if values.get("corrects"):
+        corrected = db.session.get(Measurement, values["corrects"])
+        if corrected is None or corrected.kpi_id != kpi.id:
+            raise ValidationFailed({"corrects": [str(_l("No such value of this KPI."))]})
+        if not values.get("reason"):
+            raise ValidationFailed({"reason": [str(_l("Say why the value is corrected."))]})
+    found = Measurement(
+        kpi_id=kpi.id,
+        value=values["value"],
+        measured_on=values["measured_on"],
+        note=values.get("note") or "",
+        status="submitted",
+        submitted_by_id=actor.id,
+        corrects_id=corrected.id if corrected else None,
+        correction_reason=values.get("reason") or "" if corrected else "",
+    )
+    db.session.add(found)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=found,
+        action="create",
+        pilot_id=pilot.id,
+        after={"name": kpi.name, "value": found.value, "measured_on": found.measured_on},
+        comment=found.correction_reason,
+        unit_code=pilot.unit.code,
+    )
+    return found
+
+
+def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
+    found = (
+        db.session.get(Measurement, int(measurement_id)) if str(measurement_id).isdigit() else None
+    )
+    if found is None:
+        raise NotFound()
+    kpi, pilot = get_kpi(user, found.kpi_id)
+    return found, kpi, pilot
+
+
+def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: Mapping):
+    require(can_review(actor, pilot, found), str(_l("You may not review this value.")))
+    if data.get("version") not in (None, ""):
+        check_version(found, data["version"])
+    values = v.parse(
+        data, {"decision": v.choice(("approve", "reject"), required=True), "comment": v.text(2000)}
+    )
+    if values["decision"] == "reject" and not values.get("comment"):
+        raise ValidationFailed({"comment": [str(_l("Say why the value is rejected."))]})
+    if found.status != "submitted":
+        raise ValidationFailed({"decision": [str(_l("This value was already reviewed."))]})
+    found.status = "approved" if values["decision"] == "approve" else "rejected"
+    found.reviewed_by_id, found.reviewed_at = actor.id, now()
+    found.review_comment = values.get("comment") or ""
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=found,
+        action="update",
+        pilot_id=pilot.id,
+        before={"status": "submitted"},
+        after={"name": kpi.name, "status": found.status},
+        comment=found.review_comment,
+        unit_code=pilot.unit.code,
+    )
+    return found
+
+
+# --- what a pilot achieved -------------------------------------------------------------------
+
+
+@dataclass
+class KpiResult:
+    kpi: Kpi
+    measurements: list  # every value, newest first, for the table
+    attainment: Attainment
+    verdict: KpiVerdict | None
+    chart: str
+
+
+def approved_by_kpi(kpi_ids) -> dict[int, list[Measurement]]:
+    found = defaultdict(list)
+    if not kpi_ids:
+        return found
+    for m in db.session.scalars(
+        select(Measurement)
+        .where(Measurement.kpi_id.in_(kpi_ids), Measurement.status == "approved")
+        .order_by(Measurement.measured_on, Measurement.id)
+    ):
+        found[m.kpi_id].append(m)
+    return found
+
+
+def kpi_results(pilot: Pilot, kpis: list[Kpi]) -> list[KpiResult]:
+    """Per KPI: every value, attainment from approved values only, the verdict, a chart."""
+    ids = [k.id for k in kpis]
+    every = defaultdict(list)
+    if ids:
+        for m in db.session.scalars(
+            select(Measurement)
+            .where(Measurement.kpi_id.in_(ids))
+            .order_by(Measurement.measured_on.desc(), Measurement.id.desc())
+        ):
+            every[m.kpi_id].append(m)
+    approved = {
+        k: sorted([m for m in ms if m.status == "approved"], key=_order) for k, ms in every.items()
+    }
+    verdicts = (
+        {
+            r.kpi_id: r
+            for r in db.session.scalars(select(KpiVerdict).where(KpiVerdict.kpi_id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    results = []
+    for kpi in kpis:
+        values = approved.get(kpi.id, [])
+        results.append(
+            KpiResult(
+                kpi=kpi,
+                measurements=every.get(kpi.id, []),
+                attainment=attainment(kpi, values),
+                verdict=verdicts.get(kpi.id),
+                chart=kpi_chart(
+                    [(m.measured_on, m.value) for m in values], kpi.baseline, kpi.target
+                ),
+            )
+        )
+    return results
+
+
+def _order(m: Measurement):
+    return (m.measured_on, m.id)
+
+
+def people_by_id(ids) -> dict[int, User]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+# --- evaluations ------------------------------------------------------------------------------
+
+
+def weights_for(programme_id: int | None) -> dict[str, Decimal]:
+    row = db.session.get(CriterionWeights, programme_id) if programme_id else None
+    return {c: Decimal(getattr(row, c)) if row else Decimal(1) for c in CRITERIA}
+
+
+def composite(evaluations: list[Evaluation], weights: dict[str, Decimal]) -> Decimal | None:
+    """The weighted mean of the criteria for each evaluator, averaged over evaluators."""
+    total_weight = sum(weights.values())
+    if not evaluations or not total_weight:
+        return None
+    each = [
+        sum(Decimal(getattr(e, c)) * weights[c] for c in CRITERIA) / total_weight
+        for e in evaluations
+    ]
+    return (sum(each) / len(each)).quantize(Decimal("0.01"))
+
+
+def criterion_means(evaluations: list[Evaluation]) -> dict[str, Decimal | None]:
+    if not evaluations:
+        return {c: None for c in CRITERIA}
+    return {
+        c: (sum(Decimal(getattr(e, c)) for e in evaluations) / len(evaluations)).quantize(
+            Decimal("0.1")
+        )
+        for c in CRITERIA
+    }
+
+
+def evaluate(actor, pilot: Pilot, data: Mapping) -> Evaluation:
+    require(can_evaluate(actor, pilot), str(_l("You may not evaluate this pilot now.")))
+    scores = data.get("scores")
+    if scores is None:
+        scores = {c: data.get(c) for c in CRITERIA}
+    if not isinstance(scores, Mapping):
+        raise ValidationFailed({"scores": [str(_l("Expected an object."))]})
+    values = v.parse(scores, {c: v.integer(1, 5, required=True) for c in CRITERIA})
+    comment = v.parse(data, {"comment": v.text(5000)}).get("comment") or ""
+    found = db.session.scalar(
+        select(Evaluation).where(
+            Evaluation.pilot_id == pilot.id, Evaluation.evaluator_id == actor.id
+        )
+    )
+    before = {c: getattr(found, c) for c in CRITERIA} if found else {}
+    found = found or Evaluation(pilot_id=pilot.id, evaluator_id=actor.id)
+    for c in CRITERIA:
+        setattr(found, c, values[c])
+    found.comment = comment
+    db.session.add(found)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=found,
+        action="update" if before else "create",
+        pilot_id=pilot.id,
+        before=before,
+        after=values,
+        comment=comment,
+        unit_code=pilot.unit.code,
+    )
+    return found
+
+
+def name_evaluator(actor, pilot: Pilot, email: str) -> PilotEvaluator:
+    require(has_authority(actor, pilot.unit), str(_l("Only heads name evaluators.")))
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        raise ValidationFailed({"email": [str(_l("No such user."))]})
+    found = db.session.get(PilotEvaluator, (pilot.id, user.id))
+    if found is None:
+        found = PilotEvaluator(pilot_id=pilot.id, user_id=user.id, named_by_id=actor.id)
+        db.session.add(found)
+        db.session.flush()
+        audit.record(
+            actor=actor,
+            obj=pilot,
+            action="update",
+            pilot_id=pilot.id,
+            after={"evaluator": user.email},
+            unit_code=pilot.unit.code,
+        )
+    return found
+
+
+def set_verdict(actor, kpi: Kpi, pilot: Pilot, computed: str, data: Mapping) -> KpiVerdict:
+    """The selecting head confirms the computed verdict, or overrides it with a reason."""
+    require(has_authority(actor, pilot.unit), str(_l("Only heads confirm verdicts.")))
+    values = v.parse(data, {"verdict": v.choice(VERDICTS, required=True), "reason": v.text(2000)})
+    if values["verdict"] != computed and not values.get("reason"):
+        raise ValidationFailed(
+            {"reason": [str(_l("Say why the verdict differs from the computed one."))]}
+        )
+    found = db.session.get(KpiVerdict, kpi.id) or KpiVerdict(kpi_id=kpi.id)
+    found.computed, found.verdict = computed, values["verdict"]
+    found.reason, found.decided_by_id = values.get("reason") or "", actor.id
+    db.session.add(found)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=kpi,
+        action="update",
+        pilot_id=pilot.id,
+        before={"verdict": computed},
+        after={"name": kpi.name, "verdict": found.verdict},
+        comment=found.reason,
+        unit_code=pilot.unit.code,
+    )
+    return found
+
+
+def pilot_results(user, pilot: Pilot) -> dict:
+    """Everything the pilot page shows about results, in a fixed number of queries."""
+    kpis = sorted(pilot.kpis, key=lambda k: k.id)
+    results = kpi_results(pilot, kpis)
+    evaluations = list(
+        db.session.scalars(
+            select(Evaluation).where(Evaluation.pilot_id == pilot.id).order_by(Evaluation.id)
+        )
+    )
+    from pilotmgr.pilots.models import Challenge
+
+    challenge = db.session.get(Challenge, pilot.challenge_id) if pilot.challenge_id else None
+    weights = weights_for(challenge.programme_id if challenge else None)
+    people = people_by_id(
+        [m.submitted_by_id for r in results for m in r.measurements]
+        + [e.evaluator_id for e in evaluations]
+    )
+    return {
+        "kpis": results,
+        "mean_attainment": mean_attainment([r.attainment for r in results]),
+        "evaluations": evaluations,
+        "composite": composite(evaluations, weights),
+        "people": people,
+        "can_record": can_record(user, pilot),
+        "can_review": can_review(user, pilot),
+        "can_evaluate": can_evaluate(user, pilot),
+        "my_evaluation": next((e for e in evaluations if e.evaluator_id == user.id), None),
+        "is_head": has_authority(user, pilot.unit) or is_admin(user),
+        "criteria": CRITERIA,
+    }
