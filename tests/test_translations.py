@@ -9,6 +9,8 @@ CATALOG = (
     Path(__file__).resolve().parent.parent / "pilotmgr/translations/vi/LC_MESSAGES/messages.po"
 )
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
+#: A "%" that is neither a placeholder nor "%%" breaks Jinja's formatting of the message.
+STRAY_PERCENT = re.compile(r"%(?!\(\w+\)s|%)")
 
 
 def _messages():
@@ -29,6 +31,15 @@ def test_translations_keep_their_placeholders():
         and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))
     ]
     assert wrong == []
+
+
+def test_translations_have_no_stray_percent_signs():
+    stray = [
+        m.id
+        for m in _messages()
+        if isinstance(m.string, str) and STRAY_PERCENT.search(m.string.replace("%%", ""))
+    ]
+    assert stray == []
 
 
 def test_login_page_speaks_vietnamese_by_default_and_english_on_request(client):
