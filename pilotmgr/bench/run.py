@@ -225,6 +225,12 @@ def core_pages(ctx: BenchContext) -> None:
     list_url = f"/pilots/?stage={stage}&unit={province.code}&per_page=50"
     ctx.measure("pilot_list", lambda: head_client.get(list_url))
     ctx.measure("pilot_list_all", lambda: head_client.get("/pilots/?per_page=50"))
+    search_url = "/pilots/?q=hoa+don+dien+tu&per_page=50"
+    ctx.measure("pilot_list_search", lambda: head_client.get(search_url))
+    ctx.measure(
+        "pilot_list_province_head", lambda: province_head_client.get("/pilots/?per_page=50")
+    )
+    ctx.measure("pilot_list_staff", lambda: staff_client.get("/pilots/?per_page=50"))
     ctx.measure("pilot_detail", lambda: head_client.get(f"/pilots/{detail.id}"))
     ctx.measure("my_work", lambda: staff_client.get("/my-work"))
     ctx.measure("my_work_head", lambda: head_client.get("/my-work"))
