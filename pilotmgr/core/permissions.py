@@ -35,10 +35,12 @@ def visible_pilots_clause(user):
 
     if is_admin(user):
         return None
+    # Uncorrelated subqueries: each is computed once from an index, instead of an EXISTS
+    # probed for every pilot (which made a staff member's list scan every task).
     return or_(
         Pilot.unit_id.in_(subtree_ids(user.unit)),
         Pilot.owner_id == user.id,
-        exists().where(Task.pilot_id == Pilot.id, Task.assignee_id == user.id),
+        Pilot.id.in_(select(Task.pilot_id).where(Task.assignee_id == user.id)),
     )
 
 

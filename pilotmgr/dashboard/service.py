@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from pilotmgr.auth.models import Role
 from pilotmgr.core.clock import local_today
@@ -22,14 +22,23 @@ def today():
 
 def my_open_tasks(user) -> list[Task]:
     """Open tasks assigned to `user`, by due date (no date last), with their pilot."""
+    order = (Task.due_date.is_(None), Task.due_date, Task.id)
+    # Pick the first LIMIT task ids from the index alone, then join only those to their pilots:
+    # a busy person has thousands of tasks and joining them all before sorting is slow.
+    first = (
+        select(Task.id)
+        .where(Task.assignee_id == user.id, Task.status.in_(OPEN_TASK_STATUSES))
+        .order_by(*order)
+        .limit(LIMIT)
+        .subquery()
+    )
     return list(
         db.session.scalars(
             select(Task)
+            .join(first, Task.id == first.c.id)
             .join(Task.pilot)
             .options(contains_eager(Task.pilot))
-            .where(Task.assignee_id == user.id, Task.status.in_(OPEN_TASK_STATUSES))
-            .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
-            .limit(LIMIT)
+            .order_by(*order)
         )
     )
 
@@ -49,7 +58,18 @@ def awaiting_my_decision(user) -> list[Pilot]:
     """Pilots in the head's subtree waiting at a stage only a head can move on from."""
     if user.role != Role.head and not is_admin(user):
         return []
-    query = select(Pilot).where(Pilot.stage.in_(DECISION_STAGES))
+    order = (Pilot.stage_changed_at, Pilot.id)
+    first = select(Pilot.id).where(Pilot.stage.in_(DECISION_STAGES))
     if not is_admin(user):
-        query = query.where(Pilot.unit_id.in_(subtree_ids(user.unit)))
-    return list(db.session.scalars(query.order_by(Pilot.stage_changed_at, Pilot.id).limit(LIMIT)))
+        first = first.where(Pilot.unit_id.in_(subtree_ids(user.unit)))
+    # Choose the ids first and join units and owners to those only (see my_open_tasks).
+    first = first.order_by(*order).limit(LIMIT).subquery()
+    return list(
+        db.session.scalars(
+            select(Pilot)
+            .join(first, Pilot.id == first.c.id)
+            # The list shows unit, not owner: skip joining and building 200 owners.
+            .options(lazyload(Pilot.owner))
+            .order_by(*order)
+        )
+    )

@@ -44,7 +44,10 @@ class Challenge(VersionedMixin, TimestampMixin, db.Model):
 
 class Pilot(VersionedMixin, TimestampMixin, db.Model):
     __tablename__ = "pilots"
-    __table_args__ = (Index("ix_pilots_stage_unit", "stage", "unit_id"),)
+    __table_args__ = (
+        #: Filters by stage and unit, and covers "awaiting my decision" (stage, subtree, oldest first) without touching rows.
+        Index("ix_pilots_stage_unit_changed", "stage", "unit_id", "stage_changed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(255), nullable=False)

@@ -11,23 +11,31 @@ from pilotmgr.pilots import lifecycle, programmes, service, transitions
 from pilotmgr.units.service import all_units, tree_order
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
+FORM_CHOICES = ("units", "challenges", "owners")
 
 
-def _choices() -> dict:
+def _choices(*names: str) -> dict:
+    """Only the option lists a page shows; people as plain rows, since there may be thousands."""
     from sqlalchemy import select
 
     from pilotmgr.auth.models import User
 
-    people = list(
-        db.session.scalars(select(User).where(User.is_active_account).order_by(User.name))
-    )
-    return {
-        "units": tree_order(all_units()),
-        "challenges": programmes.all_challenges(),
-        "programmes": programmes.all_programmes(),
-        "owners": [u for u in people if u.role in (Role.lead, Role.head, Role.admin)],
-        "people": people,
-    }
+    found: dict = {}
+    if "units" in names:
+        found["units"] = tree_order(all_units())
+    if "challenges" in names:
+        found["challenges"] = programmes.all_challenges()
+    if "programmes" in names:
+        found["programmes"] = programmes.all_programmes()
+    if "owners" in names or "people" in names:
+        people = db.session.execute(
+            select(User.id, User.email, User.name, User.role)
+            .where(User.is_active_account)
+            .order_by(User.name, User.id)
+        ).all()
+        found["owners"] = [u for u in people if u.role in (Role.lead, Role.head, Role.admin)]
+        found["people"] = people
+    return found
 
 
 def _list_filters() -> dict:
@@ -57,7 +65,11 @@ def index():
     filters = _list_filters()
     result = service.list_pilots(current_user, page, per_page, **filters)
     return render_template(
-        "pilots/list.html", result=result, filters=filters, args=request.args, **_choices()
+        "pilots/list.html",
+        result=result,
+        filters=filters,
+        args=request.args,
+        **_choices("units", "programmes", "owners"),
     )
 
 
@@ -79,7 +91,7 @@ def create():
     else:
         values = {"owner": current_user.email, "unit": current_user.unit.code}
     return render_template(
-        "pilots/form.html", pilot=None, values=values, errors=errors, **_choices()
+        "pilots/form.html", pilot=None, values=values, errors=errors, **_choices(*FORM_CHOICES)
     ), (422 if errors else 200)
 
 
@@ -96,7 +108,7 @@ def detail(pilot_id):
         can_edit=can_edit_pilot(current_user, pilot),
         can_update_task=lambda task: can_update_task(current_user, task, pilot),
         today=service.today(),
-        **_choices(),
+        **_choices("people"),
     )
 
 
@@ -133,7 +145,7 @@ def edit(pilot_id):
             db.session.rollback()
             errors = exc.errors
     return render_template(
-        "pilots/form.html", pilot=pilot, values=values, errors=errors, **_choices()
+        "pilots/form.html", pilot=pilot, values=values, errors=errors, **_choices(*FORM_CHOICES)
     ), (422 if errors else 200)
 
 

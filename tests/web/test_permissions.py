@@ -1,0 +1,204 @@
+"""Every web route × every kind of person: the answer the permission layer promises, never a 500.
+
+The matrix below is the specification. Each cell is what one person gets:
+  200 / 302   the page, or a redirect somewhere other than the login page
+  login       a redirect to the login page (anonymous)
+  403 / 404   refused; 404 where the pilot must stay invisible
+  ok          allowed POST (changes things; covered by the features' own tests, not run here)
+Refused POSTs are sent with a valid CSRF token and a valid form, and must change nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from pilotmgr.core.permissions import can_edit_pilot, can_view_pilot
+from pilotmgr.extensions import db
+from tests.conftest import csrf_token
+from tests.factories import PASSWORD
+
+#: Who is who, relative to one pilot that a lead owns in a department (D) of a province (P).
+ROLES = (
+    "admin",  # an administrator (unit: the ministry)
+    "head",  # head of the province P above the pilot's department
+    "other_head",  # head of another province Q
+    "owner",  # the lead who owns the pilot (department D)
+    "other_lead",  # another lead of department D, not the owner
+    "assignee",  # staff of province Q with a task on the pilot
+    "staff",  # staff of province Q with nothing to do with the pilot
+    "viewer",  # a viewer in province P
+    "anon",  # not logged in
+)
+
+# (method, endpoint, url): one expectation per role, in ROLES order.
+MATRIX: dict[tuple[str, str, str], str] = {
+    # --- pages everybody logged in may see --------------------------------------------------
+    ("GET", "dashboard.index", "/"): "302 302 302 302 302 302 302 302 302",
+    ("GET", "dashboard.my_work", "/my-work"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "pilots.index", "/pilots/"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "auth.settings", "/settings"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "auth.login", "/login"): "302 302 302 302 302 302 302 302 200",
+    ("GET", "auth.set_lang", "/lang/en"): "302 302 302 302 302 302 302 302 302",
+    # --- administration -----------------------------------------------------------------------
+    ("GET", "admin.units", "/admin/units"): "200 403 403 403 403 403 403 403 login",
+    ("GET", "admin.users", "/admin/users"): "200 403 403 403 403 403 403 403 login",
+    # --- pilots: see, register, edit -------------------------------------------------------------
+    ("GET", "pilots.create", "/pilots/new"): "200 200 200 200 200 403 403 403 login",
+    ("GET", "pilots.detail", "/pilots/{pilot}"): "200 200 404 200 200 200 404 200 login",
+    ("GET", "pilots.detail", "/pilots/{missing}"): "404 404 404 404 404 404 404 404 login",
+    ("GET", "pilots.edit", "/pilots/{pilot}/edit"): "200 200 404 200 403 403 404 403 login",
+    ("GET", "pilots.edit", "/pilots/{closed}/edit"): "403 403 404 403 403 404 404 403 login",
+    ("GET", "pilots.edit", "/pilots/{missing}/edit"): "404 404 404 404 404 404 404 404 login",
+    # --- changes ------------------------------------------------------------------------------------
+    ("POST", "auth.login", "/login"): "302 302 302 302 302 302 302 302 ok",
+    ("POST", "auth.logout", "/logout"): "ok ok ok ok ok ok ok ok login",
+    ("POST", "auth.settings", "/settings"): "ok ok ok ok ok ok ok ok login",
+    ("POST", "auth.regenerate_calendar", "/settings/calendar"): "ok ok ok ok ok ok ok ok login",
+    ("POST", "admin.units", "/admin/units"): "ok 403 403 403 403 403 403 403 login",
+    ("POST", "admin.users", "/admin/users"): "ok 403 403 403 403 403 403 403 login",
+    ("POST", "pilots.create", "/pilots/new"): "ok ok 403 ok ok 403 403 403 login",
+    ("POST", "pilots.edit", "/pilots/{pilot}/edit"): "ok ok 404 ok 403 403 404 403 login",
+    ("POST", "pilots.edit", "/pilots/{closed}/edit"): "403 403 404 403 403 404 404 403 login",
+    ("POST", "pilots.add_kpi", "/pilots/{pilot}/kpis"): "ok ok 404 ok 403 403 404 403 login",
+    ("POST", "pilots.add_task", "/pilots/{pilot}/tasks"): "ok ok 404 ok 403 403 404 403 login",
+    ("POST", "pilots.update_task", "/pilots/tasks/{task}"): "ok ok 404 ok 403 ok 404 403 login",
+    ("POST", "pilots.transition", "/pilots/{pilot}/transitions"): (
+        "ok ok 404 ok 403 403 404 403 login"
+    ),
+}
+
+
+def _expectations(row: str) -> dict[str, str]:
+    cells = row.split()
+    assert len(cells) == len(ROLES), row
+    return dict(zip(ROLES, cells, strict=True))
+
+
+@pytest.fixture
+def world(make):
+    """The organisation of ROLES, as plain values (requests run in their own sessions)."""
+    ministry = make.unit("BO", "Bộ Khoa học và Công nghệ")
+    province = make.unit("P", "Tỉnh Bắc Ninh", ministry)
+    department = make.unit("P-KHCN", "Sở Khoa học và Công nghệ Bắc Ninh", province)
+    other = make.unit("Q", "Tỉnh Quảng Ninh", ministry)
+    users = {
+        "admin": make.user("admin", ministry),
+        "head": make.user("head", province),
+        "other_head": make.user("head", other),
+        "owner": make.user("lead", department),
+        "other_lead": make.user("lead", department),
+        "assignee": make.user("staff", other),
+        "staff": make.user("staff", other),
+        "viewer": make.user("viewer", province),
+    }
+    pilot = make.pilot("piloting", owner=users["owner"], unit_=department)
+    task = make.task(pilot, assignee=users["assignee"], title="Tập huấn cán bộ")
+    closed = make.pilot("closed", owner=users["owner"], unit_=department, outcome="stopped")
+    return {
+        "users": users,
+        "emails": {role: u.email for role, u in users.items()},
+        "ids": {"pilot": pilot.id, "closed": closed.id, "task": task.id, "missing": 999_999},
+        "pilot": pilot,
+        "closed": closed,
+        "task_version": task.version,
+        "pilot_version": pilot.version,
+        "codes": {"department": department.code, "ministry": ministry.code},
+    }
+
+
+def _form(endpoint: str, world: dict) -> dict:
+    """A valid form for each POST route, so a refusal can only come from permissions."""
+    emails, codes = world["emails"], world["codes"]
+    return {
+        "auth.login": {"email": emails["owner"], "password": PASSWORD},
+        "auth.settings": {"lang": "en"},
+        "admin.units": {"code": "NEW-1", "name": "Phòng mới", "parent": codes["ministry"]},
+        "admin.users": {
+            "email": "moi@example.vn",
+            "name": "Người mới",
+            "role": "staff",
+            "unit": codes["department"],
+            "password": "a-long-enough-password-2026",
+            "lang": "vi",
+        },
+        "pilots.create": {
+            "title": "Thí điểm mới",
+            "unit": codes["department"],
+            "owner": emails["owner"],
+        },
+        "pilots.edit": {"title": "Tên mới", "version": world["pilot_version"]},
+        "pilots.add_kpi": {"name": "Chỉ số mới", "direction": "increase"},
+        "pilots.add_task": {"title": "Việc mới"},
+        "pilots.update_task": {"status": "in_progress", "version": world["task_version"]},
+        "pilots.transition": {"to": "evaluating", "comment": "Bắt đầu đánh giá"},
+    }.get(endpoint, {})
+
+
+def _state() -> dict:
+    """Every row of every table, read on a connection of its own."""
+    with db.engine.connect() as conn:
+        return {
+            table.name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+
+
+def _web_endpoints(app) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.startswith("api."):
+            continue
+        for method in rule.methods & {"GET", "POST"}:
+            found.add((method, rule.endpoint))
+    return found
+
+
+def test_every_web_route_is_in_the_matrix(app):
+    covered = {(method, endpoint) for method, endpoint, _url in MATRIX}
+    missing = sorted(_web_endpoints(app) - covered)
+    assert not missing, f"add these routes to MATRIX in {__name__}: {missing}"
+    assert covered <= _web_endpoints(app), "MATRIX names a route that no longer exists"
+
+
+def test_the_matrix_agrees_with_the_permission_layer(app, world):
+    """The detail and edit rows are what can_view_pilot and can_edit_pilot say."""
+    pilot, closed = world["pilot"], world["closed"]
+    view = _expectations(MATRIX[("GET", "pilots.detail", "/pilots/{pilot}")])
+    edit = _expectations(MATRIX[("GET", "pilots.edit", "/pilots/{pilot}/edit")])
+    edit_closed = _expectations(MATRIX[("GET", "pilots.edit", "/pilots/{closed}/edit")])
+    for role, user in world["users"].items():
+        assert (view[role] == "200") == can_view_pilot(user, pilot), role
+        assert (edit[role] == "200") == can_edit_pilot(user, pilot), role
+        assert edit_closed[role] in ("403", "404") and not can_edit_pilot(user, closed), role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_route_answers_as_the_matrix_says(app, client, login, world, role):
+    if role == "anon":
+        client.csrf = csrf_token(client, "/login")
+    else:
+        login(world["users"][role])
+    failures = []
+    for (method, endpoint, url_template), row in MATRIX.items():
+        expected = _expectations(row)[role]
+        if expected == "ok":
+            continue
+        url = url_template.format(**world["ids"])
+        before = _state() if method == "POST" else None
+        # Each request in its own application context, hence its own session, as in production.
+        with app.app_context():
+            if method == "GET":
+                response = client.get(url)
+            else:
+                data = _form(endpoint, world) | {"csrf_token": client.csrf}
+                response = client.post(url, data=data)
+        got = str(response.status_code)
+        location = response.headers.get("Location", "")
+        if got == "302":
+            got = "login" if location.startswith("/login?next=") else "302"
+        if got != expected:
+            failures.append(f"{method} {url}: expected {expected}, got {got} {location}")
+        if method == "POST" and _state() != before:
+            failures.append(f"{method} {url}: a refused request changed the database")
+    assert not failures, f"as {role}:\n" + "\n".join(failures)
