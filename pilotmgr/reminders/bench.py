@@ -18,7 +18,9 @@ OPEN_TASKS = 100_000
 
 
 def run(ctx) -> None:
-    _top_up_open_tasks(OPEN_TASKS if not getattr(ctx, "small", False) else 500)
+    # 100,000 open tasks at the default 10,000 pilots; proportionally fewer for small runs.
+    target = min(OPEN_TASKS, ctx.n * 10)
+    _top_up_open_tasks(target)
     today = local_today()
     cal = calendar_around(today)
     moment = datetime.combine(cal.on_or_after(today + timedelta(days=1)), time(9, 0), local_zone())
@@ -30,7 +32,7 @@ def run(ctx) -> None:
 
     first = ctx.timed("reminders_scan", once)
     second = ctx.timed("reminders_scan_again", once)
-    print(f"  reminder scan over {OPEN_TASKS:,} open tasks: {first} / again: {second}")
+    print(f"  reminder scan over {target:,} open tasks: {first} / again: {second}")
 
 
 def _top_up_open_tasks(target: int) -> None:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from pilotmgr.auth.models import Role
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.errors import (
@@ -125,6 +126,8 @@ def comparison_chart(candidates: list[Candidate]) -> str:
 
 def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
     """One decision: the selected move on, the others close or extend — all of it or none."""
+    if actor.role not in (Role.head, Role.admin):
+        raise PermissionDenied(str(_l("Only heads and administrators do this.")))
     values = v.parse(
         data,
         {

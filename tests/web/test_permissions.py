@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from pilotmgr.core.permissions import can_edit_pilot, can_view_pilot
 from pilotmgr.extensions import db
+from pilotmgr.pilots.models import Kpi
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD
 
@@ -66,6 +67,46 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("POST", "pilots.transition", "/pilots/{pilot}/transitions"): (
         "ok ok 404 ok 403 403 404 403 login"
     ),
+    # --- reminders and notifications -------------------------------------------------------------
+    ("GET", "reminders.index", "/notifications"): "200 200 200 200 200 200 200 200 login",
+    ("POST", "reminders.read", "/notifications/{missing}/read"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "reminders.read_all", "/notifications/read-all"): "ok ok ok ok ok ok ok ok login",
+    ("GET", "reminders.calendar_feed", "/calendar/not-a-secret.ics"): (
+        "404 404 404 404 404 404 404 404 404"
+    ),
+    ("GET", "reminders.working_days", "/admin/calendar"): "200 403 403 403 403 403 403 403 login",
+    ("POST", "reminders.working_days", "/admin/calendar"): "ok 403 403 403 403 403 403 403 login",
+    ("POST", "reminders.delete_day", "/admin/calendar/2027-01-04/delete"): (
+        "404 403 403 403 403 403 403 403 login"
+    ),
+    ("POST", "reminders.save_rules", "/admin/reminder-rules/{missing}"): (
+        "404 403 403 403 403 403 403 403 login"
+    ),
+    # --- results, evaluation, selection ------------------------------------------------------------
+    ("POST", "results.add_measurement", "/kpis/{kpi}/measurements"): (
+        "ok ok 404 ok ok ok 404 403 login"
+    ),
+    ("POST", "results.review", "/measurements/{missing}/review"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "results.verdict", "/kpis/{kpi}/verdict"): "ok ok 404 403 403 403 404 403 login",
+    ("POST", "results.evaluate", "/pilots/{pilot}/evaluations"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    ("POST", "results.name_evaluator", "/pilots/{pilot}/evaluators"): (
+        "ok ok 404 403 403 403 404 403 login"
+    ),
+    ("POST", "results.upload", "/pilots/{pilot}/evidence"): "ok ok 404 ok ok ok 404 403 login",
+    ("GET", "results.download", "/evidence/{missing}"): "404 404 404 404 404 404 404 404 login",
+    ("GET", "results.comparison", "/challenges/{challenge}/comparison"): (
+        "200 200 200 200 200 200 200 200 login"
+    ),
+    ("POST", "results.select", "/challenges/{challenge}/selection"): (
+        "ok ok ok 403 403 403 403 403 login"
+    ),
+    ("GET", "results.library", "/lessons"): "200 200 200 200 200 200 200 200 login",
 }
 
 
@@ -98,7 +139,14 @@ def world(make):
     return {
         "users": users,
         "emails": {role: u.email for role, u in users.items()},
-        "ids": {"pilot": pilot.id, "closed": closed.id, "task": task.id, "missing": 999_999},
+        "ids": {
+            "pilot": pilot.id,
+            "closed": closed.id,
+            "task": task.id,
+            "missing": 999_999,
+            "kpi": db.session.scalar(select(Kpi.id).where(Kpi.pilot_id == pilot.id)),
+            "challenge": pilot.challenge_id,
+        },
         "pilot": pilot,
         "closed": closed,
         "task_version": task.version,
@@ -132,6 +180,22 @@ def _form(endpoint: str, world: dict) -> dict:
         "pilots.add_task": {"title": "Việc mới"},
         "pilots.update_task": {"status": "in_progress", "version": world["task_version"]},
         "pilots.transition": {"to": "evaluating", "comment": "Bắt đầu đánh giá"},
+        "reminders.working_days": {"day": "2027-01-04", "working": "0", "note": "Nghỉ"},
+        "reminders.save_rules": {
+            "before_days": "7,3,1",
+            "overdue_every": "2",
+            "escalate_after": "3",
+            "pilot_end_days": "10,3",
+            "decision_after": "5",
+        },
+        "results.add_measurement": {"value": "61", "measured_on": "2026-11-01"},
+        "results.review": {"decision": "approve"},
+        "results.verdict": {"verdict": "met"},
+        "results.evaluate": {
+            c: "4" for c in ("feasibility", "effectiveness", "needs_fit", "cost", "scalability")
+        },
+        "results.name_evaluator": {"email": emails["viewer"]},
+        "results.select": {"others": "not_selected", "rationale": "Lý do", "lessons": "Bài học"},
     }.get(endpoint, {})
 
 
