@@ -138,6 +138,21 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         200,
     ),
     (
+        "patch",
+        "/kpis/{id}",
+        "Change a KPI; after the pilot starts, thresholds need a head and a comment",
+        {
+            "name": "string",
+            "unit": "string",
+            "baseline": "number",
+            "target": "number",
+            "direction": "string",
+            "comment": "string",
+            "version": "integer",
+        },
+        200,
+    ),
+    (
         "post",
         "/kpis/{id}/measurements",
         "Record a KPI value (submitted until approved)",

@@ -239,3 +239,9 @@ def create_task(pilot_id):
 def update_task(task_id):
     task = service.get_task(user(), task_id)
     return ok(task_json(service.update_task(user(), task, body())))
+
+
+@bp.patch("/kpis/<kpi_id>")
+def update_kpi(kpi_id):
+    kpi = service.get_kpi(user(), kpi_id)
+    return ok(kpi_json(service.update_kpi(user(), kpi, body())))

@@ -18,6 +18,7 @@ from pilotmgr.core.permissions import (
     can_create_pilot,
     can_edit_pilot,
     can_update_task,
+    has_authority,
     require,
     require_visible,
     visible_pilots_clause,
@@ -312,6 +313,24 @@ def add_kpi(actor, pilot: Pilot, data: Mapping) -> Kpi:
     return kpi
 
 
+#: Once a pilot starts, its thresholds are fixed: results are judged against what was promised.
+FROZEN_KPI_FIELDS = ("baseline", "target", "direction")
+
+
+def _check_frozen_thresholds(actor, kpi: Kpi, pilot: Pilot, values: dict, data: Mapping) -> None:
+    if pilot.stage in ("draft", "proposed"):
+        return
+    changed = [k for k in FROZEN_KPI_FIELDS if k in values and values[k] != getattr(kpi, k)]
+    if not changed:
+        return
+    require(
+        has_authority(actor, pilot.unit),
+        str(_l("Targets are fixed once the pilot starts; only a head may change them.")),
+    )
+    if not str(data.get("comment") or "").strip():
+        raise ValidationFailed({"comment": [str(_l("Say why a fixed target changes."))]})
+
+
 def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
     pilot = db.session.get(Pilot, kpi.pilot_id)
     require(can_edit_pilot(actor, pilot))
@@ -319,6 +338,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
     values = v.parse(data, kpi_fields(), partial=True)
     if "unit" in values:
         values["unit"] = values["unit"] or ""
+    _check_frozen_thresholds(actor, kpi, pilot, values, data)
     before = audit.snapshot(kpi, KPI_AUDITED)
     for key, value in values.items():
         setattr(kpi, key, value)
