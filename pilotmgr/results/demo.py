@@ -1,0 +1,75 @@
+"""Demo: evidence files behind the results, and the e-invoice challenge's selection on record."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+
+from sqlalchemy import select
+
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import Kpi
+from pilotmgr.results.evidence import upload_dir
+from pilotmgr.results.models import Evidence, Measurement, Selection
+
+WITH_RESULTS = ("piloting", "evaluating", "selected", "rolling_out", "scaled", "closed")
+
+
+def add_demo_data(ctx) -> None:
+    for pilot in ctx.pilots.values():
+        if pilot.stage in WITH_RESULTS:
+            _evidence(pilot)
+    _einvoice_selection(ctx)
+
+
+def _evidence(pilot) -> None:
+    """A CSV of the pilot's approved values, as a unit would attach its monthly report."""
+    rows = db.session.execute(
+        select(Kpi.name, Kpi.unit, Measurement.measured_on, Measurement.value)
+        .join(Measurement, Measurement.kpi_id == Kpi.id)
+        .where(Kpi.pilot_id == pilot.id, Measurement.status == "approved")
+        .order_by(Kpi.id, Measurement.measured_on)
+    ).all()
+    if not rows:
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Chỉ số", "Đơn vị tính", "Ngày đo", "Giá trị"])
+    for name, unit, day, value in rows:
+        writer.writerow([name, unit, day.strftime("%d/%m/%Y"), f"{value.normalize():f}"])
+    data = buffer.getvalue().encode("utf-8")
+    stored = secrets.token_hex(24)
+    (upload_dir() / stored).write_bytes(data)
+    db.session.add(
+        Evidence(
+            pilot_id=pilot.id,
+            filename="so-lieu-kpi.csv",
+            stored_name=stored,
+            kind="csv",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            note="Số liệu KPI đã được duyệt, trích từ báo cáo tháng của đơn vị",
+            uploaded_by_id=pilot.owner_id,
+        )
+    )
+
+
+def _einvoice_selection(ctx) -> None:
+    selected, other = ctx.pilots.get("hcm_einvoice"), ctx.pilots.get("qn_einvoice")
+    if selected is None or other is None:
+        return
+    head = ctx.users["head_ministry"]
+    db.session.add(
+        Selection(
+            challenge_id=selected.challenge_id,
+            decided_by_id=head.id,
+            selected_ids=str(selected.id),
+            other_ids=str(other.id),
+            others="not_selected",
+            rationale="Mô hình chợ Bến Thành đạt và vượt cả hai chỉ số, chi phí trên mỗi hộ thấp "
+            "hơn; mô hình nhà thuốc Hạ Long mới đạt hơn một nửa mục tiêu.",
+            lessons=selected.lessons,
+        )
+    )
