@@ -6,7 +6,7 @@ export FLASK_APP := wsgi.py
 # Debian packages the test suite drives: a real browser, PDF text extraction, a font.
 DEB_PACKAGES := chromium poppler-utils fonts-liberation2
 
-.PHONY: install run serve test test-sqlite test-postgres lint format translations system-deps bench clean
+.PHONY: install run serve test test-sqlite test-postgres lint format translations messages system-deps bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,6 +18,13 @@ install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -d pilotmgr/translations >/dev/null
+
+# After changing UI texts: refresh the catalogs, then fill the new Vietnamese msgstrs.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k tr --no-location \
+	  --sort-output -o pilotmgr/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i pilotmgr/translations/messages.pot -d pilotmgr/translations \
+	  --no-fuzzy-matching --ignore-obsolete
 
 run: install
 	$(FLASK) db upgrade

@@ -24,6 +24,7 @@ def list_notifications():
     page, per_page = page_params()
     unread = request.args.get("unread") in ("1", "true")
     found = notifications.list_notifications(user(), page, per_page, unread_only=unread)
+    found.items = notifications.with_texts(found.items)
     data = page_json(found, notification_json)
     data["unread"] = notifications.unread_count(user())
     return data
@@ -31,4 +32,5 @@ def list_notifications():
 
 @bp.post("/notifications/<notification_id>/read")
 def read_notification(notification_id):
-    return ok(notification_json(notifications.mark_read(user(), notification_id)))
+    note = notifications.mark_read(user(), notification_id)
+    return ok(notification_json(notifications.with_texts([note])[0]))

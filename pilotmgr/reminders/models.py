@@ -35,10 +35,15 @@ class Reminder(db.Model):
     status: Mapped[str] = mapped_column(String(8), nullable=False, default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The scan that claimed it: its channels are written from the rows carrying this token.
+    batch: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
 
 
 class Notification(db.Model):
-    """What a user sees in the app: the in-app channel of a reminder."""
+    """What a user sees in the app: the in-app channel of a reminder.
+
+    The text is composed when shown, in the reader's language of the day, from the reminder.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
@@ -49,9 +54,6 @@ class Notification(db.Model):
         ForeignKey("reminders.id"), nullable=True, unique=True
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
-    title: Mapped[str] = mapped_column(String(500), nullable=False)
-    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -64,10 +66,12 @@ class OutboxMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: A reminder's mail is composed when sent (empty texts here); a digest carries its texts.
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"), nullable=True)
     to_addr: Mapped[str] = mapped_column(String(255), nullable=False)
-    subject: Mapped[str] = mapped_column(String(500), nullable=False)
-    text_body: Mapped[str] = mapped_column(Text, nullable=False)
-    html_body: Mapped[str] = mapped_column(Text, nullable=False)
+    subject: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    text_body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    html_body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     #: Stable per reminder (or per digest day), so a resend is recognisably the same mail.
     message_id: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
     #: pending → sending → sent; a failure goes back to pending with a later next_attempt_at.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select, update
 
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound
 from pilotmgr.core.pagination import Page, paginate
 from pilotmgr.extensions import db
+from pilotmgr.reminders.messages import describe
 from pilotmgr.reminders.models import Notification
 
 
@@ -50,3 +53,35 @@ def mark_all_read(user) -> int:
         execution_options={"synchronize_session": False},
     )
     return result.rowcount
+
+
+@dataclass
+class NotificationView:
+    """A notification with its text, composed now in the reader's language."""
+
+    id: int
+    kind: str
+    created_at: object
+    read_at: object
+    title: str
+    body: str
+    url: str
+
+
+def with_texts(notes: list[Notification]) -> list[NotificationView]:
+    texts = describe([n.reminder_id for n in notes if n.reminder_id])
+    views = []
+    for n in notes:
+        text = texts.get(n.reminder_id)
+        views.append(
+            NotificationView(
+                id=n.id,
+                kind=n.kind,
+                created_at=n.created_at,
+                read_at=n.read_at,
+                title=text.title if text else n.kind,
+                body=text.body if text else "",
+                url=text.url if text else "",
+            )
+        )
+    return views

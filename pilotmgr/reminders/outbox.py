@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -17,7 +17,7 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.extensions import db
-from pilotmgr.reminders.messages import mail_domain, outbox_row
+from pilotmgr.reminders.messages import describe, mail_bodies, mail_domain, outbox_row, translator
 from pilotmgr.reminders.models import Notification, OutboxMail
 from pilotmgr.reminders.rules import DIGEST_AT
 from pilotmgr.reminders.workdays import calendar_around
@@ -81,6 +81,7 @@ def _claim(mail_id: int, now: datetime) -> bool:
 
 def _send_claimed(ids: list[int], now: datetime) -> tuple[int, int]:
     mails = db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))).all()
+    _compose_reminder_mails(mails)
     sent = failed = 0
     try:
         smtp = _connect()
@@ -105,6 +106,28 @@ def _send_claimed(ids: list[int], now: datetime) -> tuple[int, int]:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             smtp.quit()
     return sent, failed
+
+
+def _compose_reminder_mails(mails: list[OutboxMail]) -> None:
+    """A reminder's mail gets its texts when first sent, in the recipient's language."""
+    todo = [m for m in mails if m.reminder_id and not m.text_body]
+    if not todo:
+        return
+    texts = describe([m.reminder_id for m in todo])
+    users = {
+        u.id: u
+        for u in db.session.scalars(select(User).where(User.id.in_({m.user_id for m in todo})))
+    }
+    for mail in todo:
+        text, user = texts.get(mail.reminder_id), users.get(mail.user_id)
+        if text is None or user is None:
+            continue
+        with force_locale(user.lang):
+            body_text, body_html = mail_bodies(
+                translator(), user.name, text.title, text.body, text.url
+            )
+        mail.subject, mail.text_body, mail.html_body = text.title[:500], body_text, body_html
+    db.session.flush()
 
 
 def _failed(mail: OutboxMail, now: datetime, exc: Exception) -> None:
@@ -154,16 +177,20 @@ def send_digests(now: datetime | None = None) -> int:
     per_user: dict[int, tuple[User, list[Notification]]] = {}
     for note, user in notes:
         per_user.setdefault(user.id, (user, []))[1].append(note)
+    from pilotmgr.reminders.notifications import with_texts
+
     base = current_app.config["PILOTMGR_BASE_URL"].rstrip("/")
     rows = []
     for user, items in per_user.values():
         with force_locale(user.lang):
-            subject = gettext("pilotmgr: %(n)s reminders for today", n=len(items))
-            body = gettext(
-                "Your deadlines and decisions as of %(day)s:", day=today.strftime("%d/%m/%Y")
-            )
+            tr = translator()
+            subject = tr("pilotmgr: %(n)s reminders for today") % {"n": len(items)}
+            body = tr("Your deadlines and decisions as of %(day)s:") % {
+                "day": today.strftime("%d/%m/%Y")
+            }
             key = f"digest-{user.id}-{today.isoformat()}@{mail_domain()}"
-            rows.append(outbox_row(user, subject, body, f"{base}/notifications", key, now, items))
+            url = f"{base}/notifications"
+            rows.append(outbox_row(tr, user, subject, body, url, key, now, with_texts(items)))
     queued = set(
         db.session.scalars(
             select(OutboxMail.message_id).where(
@@ -175,8 +202,9 @@ def send_digests(now: datetime | None = None) -> int:
     if not rows:
         return 0
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(OutboxMail).on_conflict_do_nothing(index_elements=["message_id"]), rows
+    db.session.connection().execute(
+        dialect.insert(OutboxMail.__table__).on_conflict_do_nothing(index_elements=["message_id"]),
+        rows,
     )
     return len(rows)
 

@@ -8,13 +8,13 @@ and turns each into an in-app notification and, by the recipient's preference, a
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core.clock import local_zone
@@ -38,7 +38,7 @@ from pilotmgr.reminders.workdays import WorkCalendar, calendar_around
 from pilotmgr.results.models import Evaluation
 from pilotmgr.units.models import Unit
 
-CHUNK = 2000
+CHUNK = 10_000
 
 
 @dataclass
@@ -62,12 +62,36 @@ class Plan:
     rules: dict[int | None, Rules]
     unit_paths: dict[int, str]
     heads_by_unit: dict[int, list[int]]
+    now: datetime
+
+    def __post_init__(self):
+        self.zone = local_zone()
+        self._due_at: dict[date, datetime] = {}
+        self._task_steps: dict[tuple, tuple[Step | None, Step | None]] = {}
+        self._nearest: dict[int, list[int]] = {}
 
     def rules_for(self, programme_id: int | None) -> Rules:
         return self.rules.get(programme_id, DEFAULT_RULES)
 
     def due_at(self, step: Step) -> datetime:
-        return datetime.combine(step.fire, SEND_AT, tzinfo=local_zone()).astimezone(UTC)
+        found = self._due_at.get(step.fire)
+        if found is None:
+            found = datetime.combine(step.fire, SEND_AT, tzinfo=self.zone).astimezone(UTC)
+            self._due_at[step.fire] = found
+        return found
+
+    def task_steps(self, due: date, programme_id) -> tuple[Step | None, Step | None]:
+        """The chain step and the escalation due for a deadline; many tasks share a date."""
+        key = (due, programme_id)
+        found = self._task_steps.get(key)
+        if found is None:
+            rules = self.rules_for(programme_id)
+            found = (
+                task_step(self.cal, due, self.ref, rules),
+                escalation_step(self.cal, due, self.ref, rules),
+            )
+            self._task_steps[key] = found
+        return found
 
     def heads_above(self, unit_id: int) -> list[int]:
         """Heads of the unit and of every unit above it (who may decide for it)."""
@@ -76,6 +100,12 @@ class Plan:
 
     def nearest_heads(self, unit_id: int) -> list[int]:
         """The heads of the unit itself, or of the nearest unit above it that has any."""
+        if unit_id in self._nearest:
+            return self._nearest[unit_id]
+        self._nearest[unit_id] = self._find_nearest(unit_id)
+        return self._nearest[unit_id]
+
+    def _find_nearest(self, unit_id: int) -> list[int]:
         ids = [int(p) for p in self.unit_paths.get(unit_id, "").strip("/").split("/") if p]
         for uid in reversed(ids):
             if self.heads_by_unit.get(uid):
@@ -95,6 +125,7 @@ def row(subject: str, subject_id: int, pilot_id, step: Step, deadline: date, to:
         "recipient_id": to,
         "due_at": plan.due_at(step),
         "status": "pending",
+        "created_at": plan.now,
     }
 
 
@@ -126,12 +157,12 @@ def plan_tasks(plan: Plan) -> Iterable[dict]:
             Task.due_date >= earliest,
         )
     )
-    for task_id, due, to, pilot_id, programme_id, unit_id in db.session.execute(query):
-        rules = plan.rules_for(programme_id)
-        step = task_step(plan.cal, due, plan.ref, rules)
+    for task_id, due, to, pilot_id, programme_id, unit_id in (
+        db.session.connection().execute(query).all()
+    ):
+        step, escalation = plan.task_steps(due, programme_id)
         if step is not None:
             yield row("task", task_id, pilot_id, step, due, to, plan)
-        escalation = escalation_step(plan.cal, due, plan.ref, rules)
         if escalation is not None:
             for head in plan.nearest_heads(unit_id):
                 if head != to:
@@ -188,7 +219,7 @@ def scan(now: datetime | None = None) -> ScanResult:
     if ref is None:
         return ScanResult(working_day=False)
     _take_write_lock()
-    plan = _plan(cal, ref)
+    plan = _plan(cal, ref, now)
     rows = [r for subject in SUBJECTS for r in subject(plan)]
     planned = _insert_new(rows)
     return ScanResult(planned=planned, delivered=deliver(now))
@@ -206,7 +237,7 @@ def _take_write_lock() -> None:
         db.session.execute(update(Reminder).where(Reminder.id < 0).values(status="pending"))
 
 
-def _plan(cal: WorkCalendar, ref: date) -> Plan:
+def _plan(cal: WorkCalendar, ref: date, now: datetime) -> Plan:
     rules = {r.programme_id: Rules.from_row(r) for r in db.session.scalars(select(ReminderRule))}
     heads = defaultdict(list)
     for head_id, unit_id in db.session.execute(
@@ -216,40 +247,88 @@ def _plan(cal: WorkCalendar, ref: date) -> Plan:
     ):
         heads[unit_id].append(head_id)
     paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
-    return Plan(cal=cal, ref=ref, rules=rules, unit_paths=paths, heads_by_unit=heads)
+    return Plan(cal=cal, ref=ref, rules=rules, unit_paths=paths, heads_by_unit=heads, now=now)
+
+
+#: Columns written by a scan, in the order of the raw INSERT below.
+COLUMNS = (
+    "key",
+    "subject_type",
+    "subject_id",
+    "pilot_id",
+    "kind",
+    "step",
+    "deadline",
+    "recipient_id",
+    "due_at",
+    "status",
+    "created_at",
+)
 
 
 def _insert_new(rows: list[dict]) -> int:
-    """Insert the rows whose key is new; a concurrent scan's rows are skipped, not errors."""
+    """Insert the rows whose key is new; a concurrent scan's rows are skipped, not errors.
+
+    A first scan may insert a hundred thousand rows, so this goes straight to the driver
+    (values already in the column's stored form) instead of through per-value type processing.
+    """
     if not rows:
         return 0
-    keys = [r["key"] for r in rows]
+    conn = db.session.connection()
+    sqlite_db = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite_db else "%s"
     existing: set[str] = set()
+    keys = [r["key"] for r in rows]
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        existing.update(db.session.scalars(select(Reminder.key).where(Reminder.key.in_(chunk))))
+        sql = f"SELECT key FROM reminders WHERE key IN ({', '.join([mark] * len(chunk))})"
+        existing.update(k for (k,) in conn.exec_driver_sql(sql, tuple(chunk)))
     fresh = [r for r in rows if r["key"] not in existing]
     if not fresh:
         return 0
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Reminder).on_conflict_do_nothing(index_elements=["key"])
-    for start in range(0, len(fresh), CHUNK):
-        db.session.execute(statement, fresh[start : start + CHUNK])
+    sql = (
+        f"INSERT INTO reminders ({', '.join(COLUMNS)}) "
+        f"VALUES ({', '.join([mark] * len(COLUMNS))}) ON CONFLICT (key) DO NOTHING"
+    )
+    params = [tuple(_stored(r[c], sqlite_db) for c in COLUMNS) for r in fresh]
+    for start in range(0, len(params), CHUNK):
+        conn.exec_driver_sql(sql, params[start : start + CHUNK])
     return len(fresh)
 
 
+def _stored(value, sqlite_db: bool):
+    """SQLite keeps dates as ISO text and our UTC datetimes as naive UTC text."""
+    if not sqlite_db:
+        return value
+    if isinstance(value, datetime):
+        return (
+            value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def deliver(now: datetime) -> int:
-    """Claim every pending reminder that is due and hand it to its channels, once."""
-    claimed = db.session.scalars(
-        update(Reminder)
-        .where(Reminder.status == "pending", Reminder.due_at <= now)
-        .values(status="sent", sent_at=now)
-        .returning(Reminder.id),
-        execution_options={"synchronize_session": False},
-    ).all()
+    """Claim every pending reminder that is due and hand it to its channels, once.
+
+    The claim is one conditional UPDATE stamping this scan's token; a concurrent scan's UPDATE
+    finds the rows no longer pending. The channels are then written from the stamped rows.
+    """
+    table = Reminder.__table__
+    token = secrets.token_hex(16)
+    claimed = (
+        db.session.connection()
+        .execute(
+            update(table)
+            .where(table.c.status == "pending", table.c.due_at <= now)
+            .values(status="sent", sent_at=now, batch=token)
+        )
+        .rowcount
+    )
     if claimed:
-        messages.notify(claimed, now)
-    return len(claimed)
+        messages.notify(token, now)
+    return claimed
 
 
 def count_pending() -> int:

@@ -23,7 +23,12 @@ def index():
     page, per_page = page_args(request.args.get("page"), None)
     unread_only = request.args.get("unread") == "1"
     found = notifications.list_notifications(current_user, page, per_page, unread_only)
-    return render_template("reminders/notifications.html", page=found, unread_only=unread_only)
+    return render_template(
+        "reminders/notifications.html",
+        page=found,
+        items=notifications.with_texts(found.items),
+        unread_only=unread_only,
+    )
 
 
 @bp.post("/notifications/<int:notification_id>/read")
@@ -31,8 +36,10 @@ def index():
 def read(notification_id):
     note = notifications.mark_read(current_user, notification_id)
     db.session.commit()
-    if request.form.get("open") and note.url:
-        return redirect(note.url)
+    if request.form.get("open"):
+        (view,) = notifications.with_texts([note])
+        if view.url:
+            return redirect(view.url)
     return redirect(url_for("reminders.index"))
 
 
