@@ -205,13 +205,13 @@ def core_pages(ctx: BenchContext) -> None:
     from pilotmgr.units.models import Unit
 
     # The busiest (stage, province) pair, so the filtered page is full at any N.
+    # Piloting is the common case; a tiny N may have none, so fall back to any stage.
     pairs: dict[tuple[str, int], int] = {}
     for p in ctx.pilots:
-        if p.stage == "piloting":
-            pairs[(p.stage, p.province_id)] = pairs.get((p.stage, p.province_id), 0) + 1
-    stage, province_id = max(pairs, key=lambda k: (pairs[k], -k[1]))
+        pairs[(p.stage, p.province_id)] = pairs.get((p.stage, p.province_id), 0) + 1
+    stage, province_id = max(pairs, key=lambda k: (k[0] == "piloting", pairs[k], -k[1]))
     province = db.session.get(Unit, province_id)
-    detail = next(p for p in ctx.pilots if p.stage == "piloting" and p.province_id == province_id)
+    detail = next(p for p in ctx.pilots if p.stage == stage and p.province_id == province_id)
 
     head = ctx.user("head_root")
     head_client = ctx.client(head)
