@@ -1,0 +1,34 @@
+"""The pilot list after the bench work: filters still filter and keep their choice."""
+
+from __future__ import annotations
+
+
+def test_unit_and_owner_filters_select_and_filter(client, login, make):
+    province = make.unit("P", "Tỉnh Bắc Ninh")
+    department = make.unit("P-YT", "Sở Y tế Bắc Ninh", province)
+    other = make.unit("P-TC", "Sở Tài chính Bắc Ninh", province)
+    head = make.user("head", province)
+    owner = make.user("lead", department)
+    make.pilot("piloting", owner=owner, unit_=department, title="Bệnh án điện tử")
+    make.pilot("piloting", unit_=other, title="Hóa đơn điện tử")
+
+    login(head)
+    html = client.get(f"/pilots/?unit={department.code}&owner={owner.email}").get_data(as_text=True)
+
+    assert "Bệnh án điện tử" in html and "Hóa đơn điện tử" not in html
+    assert f'<option value="{department.code}" selected>' in html
+    assert f'<option value="{owner.email}" selected>' in html
+
+
+def test_a_busy_assignee_sees_pilots_through_tasks_only_once(client, login, make):
+    """Visibility through several tasks on one pilot must not repeat the pilot."""
+    elsewhere = make.unit("Q", "Tỉnh Quảng Ninh")
+    staff = make.user("staff", make.unit("R", "Tỉnh Lạng Sơn"))
+    pilot = make.pilot("piloting", unit_=elsewhere, title="Thanh toán học phí bằng QR")
+    make.task(pilot, assignee=staff)
+    make.task(pilot, assignee=staff, title="Tập huấn")
+
+    login(staff)
+    html = client.get("/pilots/").get_data(as_text=True)
+
+    assert html.count("Thanh toán học phí bằng QR") == 1
