@@ -50,6 +50,9 @@ def main() -> None:
             pilot_id = db.session.scalar(
                 db.select(Pilot.id).where(Pilot.stage == "piloting").order_by(Pilot.id)
             )
+            challenge_id = db.session.scalar(
+                db.select(Pilot.challenge_id).where(Pilot.stage == "evaluating").order_by(Pilot.id)
+            )
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
@@ -67,6 +70,10 @@ def main() -> None:
             page.screenshot(path=str(OUT / "pilot.png"), full_page=True)
             page.goto(f"{base}/pilots")
             page.screenshot(path=str(OUT / "pilots.png"), full_page=True)
+            page.goto(f"{base}/challenges/{challenge_id}/comparison")
+            page.screenshot(path=str(OUT / "comparison.png"), full_page=True)
+            page.goto(f"{base}/notifications")
+            page.screenshot(path=str(OUT / "notifications.png"), full_page=True)
             browser.close()
         server.shutdown()
     print(f"screenshots written to {OUT}")

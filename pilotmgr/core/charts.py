@@ -59,7 +59,7 @@ def bar_chart(rows: list[tuple[str, float | None]], width: int = 420, bar: int =
     ]
     for i, (label, value) in enumerate(rows):
         y = 4 + i * (bar + 8)
-        length = 0 if value is None else round(value / top * (width - 170), 1)
+        length = 0 if value is None else round(value / top * (width - 210), 1)
         parts.append(
             f'<text x="0" y="{y + bar - 5}" font-size="12">{escape(label[:24])}</text>'
             f'<rect x="160" y="{y}" width="{length}" height="{bar}" fill="#0d6efd" rx="2"/>'

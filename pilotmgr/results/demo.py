@@ -12,15 +12,38 @@ from sqlalchemy import select
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Kpi
 from pilotmgr.results.evidence import upload_dir
-from pilotmgr.results.models import Evidence, Measurement, Selection
+from pilotmgr.results.models import Evaluation, Evidence, Measurement, Selection
 
 WITH_RESULTS = ("piloting", "evaluating", "selected", "rolling_out", "scaled", "closed")
+
+
+#: Scores a head gave the pilots still under evaluation (feasibility … scalability).
+SCORES = {
+    "bn_hospital": (5, 5, 4, 4, 5, "Vượt mục tiêu, người bệnh hài lòng; có thể nhân rộng ngay."),
+    "hn_school": (4, 4, 5, 4, 4, "Phụ huynh ủng hộ; cần thêm thời gian đối soát với ngân hàng."),
+    "dn_hospital": (3, 3, 4, 3, 3, "Ví điện tử chưa phổ biến với người cao tuổi."),
+}
 
 
 def add_demo_data(ctx) -> None:
     for pilot in ctx.pilots.values():
         if pilot.stage in WITH_RESULTS:
             _evidence(pilot)
+    for key, (f, e, n, c, s, comment) in SCORES.items():
+        pilot = ctx.pilots.get(key)
+        if pilot is not None and pilot.stage == "evaluating":
+            db.session.add(
+                Evaluation(
+                    pilot_id=pilot.id,
+                    evaluator_id=ctx.users["head_ministry"].id,
+                    feasibility=f,
+                    effectiveness=e,
+                    needs_fit=n,
+                    cost=c,
+                    scalability=s,
+                    comment=comment,
+                )
+            )
     _einvoice_selection(ctx)
 
 

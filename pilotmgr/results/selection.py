@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from pilotmgr.auth.models import Role
@@ -70,7 +70,11 @@ def comparison(user, challenge: Challenge) -> list[Candidate]:
     """The challenge's pilots the user may see, best first, by RANKING_RULE."""
     query = (
         select(Pilot)
-        .where(Pilot.challenge_id == challenge.id, Pilot.stage.in_(COMPARED_STAGES))
+        .where(
+            Pilot.challenge_id == challenge.id,
+            Pilot.stage.in_(COMPARED_STAGES),
+            or_(Pilot.outcome.is_(None), Pilot.outcome != "rejected"),  # never piloted
+        )
         .options(selectinload(Pilot.kpis), selectinload(Pilot.unit), selectinload(Pilot.owner))
         .order_by(Pilot.id)
     )

@@ -388,3 +388,30 @@ def pilot_results(user, pilot: Pilot) -> dict:
         "is_head": has_authority(user, pilot.unit) or is_admin(user),
         "criteria": CRITERIA,
     }
+
+
+def set_weights(actor, programme_id: int, data: Mapping) -> CriterionWeights:
+    """An administrator sets how much each criterion counts in a programme's composite score."""
+    from pilotmgr.pilots.models import Programme
+
+    require(is_admin(actor), str(_l("Only administrators set criterion weights.")))
+    if db.session.get(Programme, programme_id) is None:
+        raise NotFound()
+    values = v.parse(data, {c: v.decimal(Decimal(0), required=True) for c in CRITERIA})
+    if not sum(values.values()):
+        raise ValidationFailed({CRITERIA[0]: [str(_l("At least one criterion must count."))]})
+    found = db.session.get(CriterionWeights, programme_id)
+    before = {c: getattr(found, c) for c in CRITERIA} if found else {}
+    found = found or CriterionWeights(programme_id=programme_id)
+    for c in CRITERIA:
+        setattr(found, c, values[c])
+    db.session.add(found)
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=db.session.get(Programme, programme_id),
+        action="update",
+        before=before,
+        after=values,
+    )
+    return found

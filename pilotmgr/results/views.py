@@ -125,8 +125,21 @@ def comparison(challenge_id):
         challenge=challenge,
         candidates=candidates,
         rule=selection.RANKING_RULE,
+        weights=service.weights_for(challenge.programme_id),
         chart=selection.comparison_chart(candidates),
     )
+
+
+@bp.post("/programmes/<int:programme_id>/weights")
+@login_required
+def weights(programme_id):
+    service.set_weights(current_user, programme_id, request.form)
+    commit()
+    flash(_l("Criterion weights saved."), "success")
+    back_to = request.form.get("challenge_id", "")
+    if back_to.isdigit():
+        return redirect(url_for("results.comparison", challenge_id=int(back_to)))
+    return redirect(url_for("results.library"))
 
 
 @bp.post("/challenges/<int:challenge_id>/selection")

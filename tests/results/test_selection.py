@@ -217,3 +217,35 @@ def test_evaluation_scores_are_checked(contest, api):
     assert good.status_code == 201
     refused = api(staff).post(f"/pilots/{pilot.id}/evaluations", json={"scores": {}})
     assert refused.status_code == 403
+
+
+def test_programme_weights_change_the_composite_and_only_admins_set_them(contest, make, login):
+    programme_id = contest["challenge"].programme_id
+    admin = make.user("admin", contest["other"])
+    weights = {
+        "feasibility": "0",
+        "effectiveness": "1",
+        "needs_fit": "0",
+        "cost": "0",
+        "scalability": "0",
+    }
+    head = login(contest["head"])
+    refused = head.post(
+        f"/programmes/{programme_id}/weights", data=weights | {"csrf_token": head.csrf}
+    )
+    assert refused.status_code == 403
+    client = login(admin)
+    saved = client.post(
+        f"/programmes/{programme_id}/weights", data=weights | {"csrf_token": client.csrf}
+    )
+    assert saved.status_code == 302
+    zero = {c: "0" for c in weights}
+    bad = client.post(
+        f"/programmes/{programme_id}/weights", data=zero | {"csrf_token": client.csrf}
+    )
+    assert bad.status_code == 302  # refused with a message; nothing changed
+    from pilotmgr.results.service import weights_for
+
+    assert (
+        weights_for(programme_id)["effectiveness"] == 1 and weights_for(programme_id)["cost"] == 0
+    )

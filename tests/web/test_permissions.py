@@ -107,6 +107,9 @@ MATRIX: dict[tuple[str, str, str], str] = {
         "ok ok ok 403 403 403 403 403 login"
     ),
     ("GET", "results.library", "/lessons"): "200 200 200 200 200 200 200 200 login",
+    ("POST", "results.weights", "/programmes/{missing}/weights"): (
+        "404 403 403 403 403 403 403 403 login"
+    ),
 }
 
 
