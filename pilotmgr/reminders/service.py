@@ -69,6 +69,8 @@ class Plan:
         self._due_at: dict[date, datetime] = {}
         self._task_steps: dict[tuple, tuple[Step | None, Step | None]] = {}
         self._nearest: dict[int, list[int]] = {}
+        self._stored: dict = {}
+        self.sqlite = db.session.connection().dialect.name == "sqlite"
 
     def rules_for(self, programme_id: int | None) -> Rules:
         return self.rules.get(programme_id, DEFAULT_RULES)
@@ -78,6 +80,20 @@ class Plan:
         if found is None:
             found = datetime.combine(step.fire, SEND_AT, tzinfo=self.zone).astimezone(UTC)
             self._due_at[step.fire] = found
+        return found
+
+    def stored(self, value):
+        """SQLite keeps dates as ISO text and our UTC datetimes as naive UTC text."""
+        if not self.sqlite:
+            return value
+        found = self._stored.get(value)
+        if found is None:
+            if isinstance(value, datetime):
+                naive = value.astimezone(UTC).replace(tzinfo=None)
+                found = naive.isoformat(sep=" ", timespec="microseconds")
+            else:
+                found = value.isoformat()
+            self._stored[value] = found
         return found
 
     def task_steps(self, due: date, programme_id) -> tuple[Step | None, Step | None]:
@@ -114,25 +130,26 @@ class Plan:
 
 
 def row(subject: str, subject_id: int, pilot_id, step: Step, deadline: date, to: int, plan: Plan):
-    return {
-        "key": f"{subject}:{subject_id}:{step.kind}:{deadline.isoformat()}:{step.step}:{to}",
-        "subject_type": subject,
-        "subject_id": subject_id,
-        "pilot_id": pilot_id,
-        "kind": step.kind,
-        "step": step.step,
-        "deadline": deadline,
-        "recipient_id": to,
-        "due_at": plan.due_at(step),
-        "status": "pending",
-        "created_at": plan.now,
-    }
+    """A reminder row as the driver takes it: COLUMNS order, values in their stored form."""
+    return (
+        f"{subject}:{subject_id}:{step.kind}:{deadline.isoformat()}:{step.step}:{to}",
+        subject,
+        subject_id,
+        pilot_id,
+        step.kind,
+        step.step,
+        plan.stored(deadline),
+        to,
+        plan.stored(plan.due_at(step)),
+        "pending",
+        plan.stored(plan.now),
+    )
 
 
 # --- subjects: each returns the reminder rows due as of the plan's reference day ----------
 
 
-def plan_tasks(plan: Plan) -> Iterable[dict]:
+def plan_tasks(plan: Plan) -> Iterable[tuple]:
     longest = max(max(r.before_days) for r in [DEFAULT_RULES, *plan.rules.values()])
     horizon = plan.cal.shift(plan.ref, longest)
     earliest = plan.cal.first + timedelta(days=31)
@@ -157,19 +174,47 @@ def plan_tasks(plan: Plan) -> Iterable[dict]:
             Task.due_date >= earliest,
         )
     )
-    for task_id, due, to, pilot_id, programme_id, unit_id in (
-        db.session.connection().execute(query).all()
-    ):
+    tasks = db.session.connection().execute(query).all()
+    wanted = []
+    for task_id, due, to, pilot_id, programme_id, unit_id in tasks:
         step, escalation = plan.task_steps(due, programme_id)
         if step is not None:
-            yield row("task", task_id, pilot_id, step, due, to, plan)
+            wanted.append((task_id, pilot_id, step, due, to))
         if escalation is not None:
             for head in plan.nearest_heads(unit_id):
                 if head != to:
-                    yield row("task", task_id, pilot_id, escalation, due, head, plan)
+                    wanted.append((task_id, pilot_id, escalation, due, head))
+    done = _recorded_task_steps(plan, {(due, step.step) for _t, _p, step, due, _to in wanted})
+    for task_id, pilot_id, step, due, to in wanted:
+        if (task_id, due.isoformat(), step.step, to) not in done:
+            yield row("task", task_id, pilot_id, step, due, to, plan)
 
 
-def plan_pilot_ends(plan: Plan) -> Iterable[dict]:
+def _recorded_task_steps(plan: Plan, pairs: set[tuple[date, str]]) -> set[tuple]:
+    """(task, deadline, step, recipient) already recorded for the steps due now.
+
+    Asking by (deadline, step) pairs — a few hundred, however many tasks share them — lets a
+    scan with nothing new skip every task without building its keys.
+    """
+    found: set[tuple] = set()
+    if not pairs:
+        return found
+    conn = db.session.connection()
+    mark = "?" if plan.sqlite else "%s"
+    pairs = sorted(pairs)
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        values = ", ".join([f"({mark}, {mark})"] * len(chunk))
+        sql = (
+            "SELECT subject_id, deadline, step, recipient_id FROM reminders "
+            f"WHERE subject_type = 'task' AND (deadline, step) IN (VALUES {values})"
+        )
+        params = tuple(v for due, step in chunk for v in (plan.stored(due), step))
+        found.update((s, str(d), st, r) for s, d, st, r in conn.exec_driver_sql(sql, params))
+    return found
+
+
+def plan_pilot_ends(plan: Plan) -> Iterable[tuple]:
     query = (
         select(Pilot.id, Pilot.end_date, Pilot.owner_id, Challenge.programme_id)
         .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
@@ -185,7 +230,7 @@ def plan_pilot_ends(plan: Plan) -> Iterable[dict]:
             yield row("pilot", pilot_id, pilot_id, step, end, owner_id, plan)
 
 
-def plan_decisions(plan: Plan) -> Iterable[dict]:
+def plan_decisions(plan: Plan) -> Iterable[tuple]:
     evaluated = exists().where(Evaluation.pilot_id == Pilot.id)
     query = (
         select(Pilot.id, Pilot.stage_changed_at, Pilot.unit_id, Challenge.programme_id)
@@ -204,7 +249,7 @@ def plan_decisions(plan: Plan) -> Iterable[dict]:
 
 
 #: Every kind of deadline the scan knows; another subject is one more function here.
-SUBJECTS: list[Callable[[Plan], Iterable[dict]]] = [plan_tasks, plan_pilot_ends, plan_decisions]
+SUBJECTS: list[Callable[[Plan], Iterable[tuple]]] = [plan_tasks, plan_pilot_ends, plan_decisions]
 
 
 # --- the scan ------------------------------------------------------------------------------
@@ -266,47 +311,32 @@ COLUMNS = (
 )
 
 
-def _insert_new(rows: list[dict]) -> int:
+def _insert_new(rows: list[tuple]) -> int:
     """Insert the rows whose key is new; a concurrent scan's rows are skipped, not errors.
 
     A first scan may insert a hundred thousand rows, so this goes straight to the driver
-    (values already in the column's stored form) instead of through per-value type processing.
+    with values already in their stored form (see `row`).
     """
     if not rows:
         return 0
     conn = db.session.connection()
-    sqlite_db = conn.dialect.name == "sqlite"
-    mark = "?" if sqlite_db else "%s"
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
     existing: set[str] = set()
-    keys = [r["key"] for r in rows]
+    keys = [r[0] for r in rows]
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         sql = f"SELECT key FROM reminders WHERE key IN ({', '.join([mark] * len(chunk))})"
         existing.update(k for (k,) in conn.exec_driver_sql(sql, tuple(chunk)))
-    fresh = [r for r in rows if r["key"] not in existing]
+    fresh = [r for r in rows if r[0] not in existing]
     if not fresh:
         return 0
     sql = (
         f"INSERT INTO reminders ({', '.join(COLUMNS)}) "
         f"VALUES ({', '.join([mark] * len(COLUMNS))}) ON CONFLICT (key) DO NOTHING"
     )
-    params = [tuple(_stored(r[c], sqlite_db) for c in COLUMNS) for r in fresh]
-    for start in range(0, len(params), CHUNK):
-        conn.exec_driver_sql(sql, params[start : start + CHUNK])
+    for start in range(0, len(fresh), CHUNK):
+        conn.exec_driver_sql(sql, fresh[start : start + CHUNK])
     return len(fresh)
-
-
-def _stored(value, sqlite_db: bool):
-    """SQLite keeps dates as ISO text and our UTC datetimes as naive UTC text."""
-    if not sqlite_db:
-        return value
-    if isinstance(value, datetime):
-        return (
-            value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def deliver(now: datetime) -> int:
