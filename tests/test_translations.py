@@ -52,3 +52,10 @@ def test_a_user_who_chose_english_sees_english(app, login, make):
     user = make.user("staff", lang="en")
     page = login(user).get("/my-work").get_data(as_text=True)
     assert "My work" in page
+
+
+def test_the_settings_page_offers_language_mail_preference_and_calendar(app, login, make):
+    page = login(make.user("staff")).get("/settings").get_data(as_text=True)
+    assert "<title>Cài đặt" in page
+    assert page.count('id="calendar-url"') == 1
+    assert 'name="email_mode"' in page
