@@ -90,7 +90,7 @@ def register_web(app: Flask) -> None:
         return {"unread_count": _unread_count()}
 
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["date"] = lambda d, fmt="dd/MM/yyyy": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["datetime"] = lambda d, fmt="HH:mm dd/MM/yyyy": (
         format_datetime(d, fmt) if d else ""
@@ -119,6 +119,15 @@ def register_web(app: Flask) -> None:
 
     for blueprint in (auth_bp, dashboard_bp, pilots_bp, units_bp, reminders_bp, results_bp):
         app.register_blueprint(blueprint)
+
+
+def format_day(day, fmt: str = "dd/MM/yyyy") -> str:
+    """Dates as Vietnamese offices write them; the numeric default skips Babel (hot in lists)."""
+    if not day:
+        return ""
+    if fmt == "dd/MM/yyyy":
+        return day.strftime("%d/%m/%Y")
+    return format_date(day, fmt)
 
 
 def format_number(value, empty: str = "—") -> str:
