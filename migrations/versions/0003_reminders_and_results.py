@@ -92,9 +92,6 @@ def upgrade():
     )
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reminders_batch'), ['batch'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reminders_pilot_id'), ['pilot_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reminders_recipient_id'), ['recipient_id'], unique=False)
-        batch_op.create_index('ix_reminders_status_due', ['status', 'due_at'], unique=False)
 
     op.create_table('kpi_verdicts',
     sa.Column('kpi_id', sa.Integer(), nullable=False),
@@ -204,9 +201,6 @@ def downgrade():
     op.drop_table('notifications')
     op.drop_table('kpi_verdicts')
     with op.batch_alter_table('reminders', schema=None) as batch_op:
-        batch_op.drop_index('ix_reminders_status_due')
-        batch_op.drop_index(batch_op.f('ix_reminders_recipient_id'))
-        batch_op.drop_index(batch_op.f('ix_reminders_pilot_id'))
         batch_op.drop_index(batch_op.f('ix_reminders_batch'))
 
     op.drop_table('reminders')

@@ -18,21 +18,21 @@ class Reminder(db.Model):
     """One reminder to one person about one deadline step; `key` makes it happen once."""
 
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: subject:id:kind:deadline:step:recipient — a changed deadline gives new keys (re-plans).
     key: Mapped[str] = mapped_column(String(160), unique=True, nullable=False)
     subject_type: Mapped[str] = mapped_column(String(16), nullable=False)
     subject_id: Mapped[int] = mapped_column(nullable=False)
-    pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id"), nullable=True, index=True)
+    pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id"), nullable=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     step: Mapped[str] = mapped_column(String(16), nullable=False)
     deadline: Mapped[date] = mapped_column(Date, nullable=False)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    #: pending → sent; the move is a conditional UPDATE, so two scanners never both send.
-    status: Mapped[str] = mapped_column(String(8), nullable=False, default="pending")
+    #: A scan records only what is due, as "sent" under its batch token: the unique key lets
+    #: one scan alone insert a reminder, so only that scan writes its channels.
+    status: Mapped[str] = mapped_column(String(8), nullable=False, default="sent")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: The scan that claimed it: its channels are written from the rows carrying this token.

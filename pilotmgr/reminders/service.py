@@ -1,9 +1,11 @@
 """Work out what is due as of a moment, record each reminder once, deliver it once.
 
 `scan(now)` is the one function behind `flask reminders scan` and the scheduler. It plans from
-the data (no scheduler jobs per deadline), inserts reminders under their natural keys (a second
-scan, or a concurrent one, adds nothing), then claims the pending ones with a conditional UPDATE
-and turns each into an in-app notification and, by the recipient's preference, a queued e-mail.
+the data (no scheduler jobs per deadline) and inserts each due reminder under its natural key,
+stamped with the scan's token; a key already recorded — by an earlier scan or a concurrent one —
+is skipped by ON CONFLICT, so exactly one scan owns each reminder. That scan then writes, from
+its stamped rows and in the same transaction, the in-app notification and, by the recipient's
+preference, the queued e-mail.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class Plan:
     unit_paths: dict[int, str]
     heads_by_unit: dict[int, list[int]]
     now: datetime
+    #: Stamped on every reminder this scan records; its channels are written from these rows.
+    token: str = ""
 
     def __post_init__(self):
         self.zone = local_zone()
@@ -141,8 +145,10 @@ def row(subject: str, subject_id: int, pilot_id, step: Step, deadline: date, to:
         plan.stored(deadline),
         to,
         plan.stored(plan.due_at(step)),
-        "pending",
+        "sent",
         plan.stored(plan.now),
+        plan.stored(plan.now),
+        plan.token,
     )
 
 
@@ -266,8 +272,10 @@ def scan(now: datetime | None = None) -> ScanResult:
     _take_write_lock()
     plan = _plan(cal, ref, now)
     rows = [r for subject in SUBJECTS for r in subject(plan)]
-    planned = _insert_new(rows)
-    return ScanResult(planned=planned, delivered=deliver(now))
+    planned = _insert_new(rows, plan.token)
+    if planned:
+        messages.notify(plan.token, now)
+    return ScanResult(planned=planned, delivered=planned)
 
 
 def _take_write_lock() -> None:
@@ -292,7 +300,15 @@ def _plan(cal: WorkCalendar, ref: date, now: datetime) -> Plan:
     ):
         heads[unit_id].append(head_id)
     paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())
-    return Plan(cal=cal, ref=ref, rules=rules, unit_paths=paths, heads_by_unit=heads, now=now)
+    return Plan(
+        cal=cal,
+        ref=ref,
+        rules=rules,
+        unit_paths=paths,
+        heads_by_unit=heads,
+        now=now,
+        token=secrets.token_hex(16),
+    )
 
 
 #: Columns written by a scan, in the order of the raw INSERT below.
@@ -308,60 +324,27 @@ COLUMNS = (
     "due_at",
     "status",
     "created_at",
+    "sent_at",
+    "batch",
 )
 
 
-def _insert_new(rows: list[tuple]) -> int:
-    """Insert the rows whose key is new; a concurrent scan's rows are skipped, not errors.
+def _insert_new(rows: list[tuple], token: str) -> int:
+    """Insert the rows; a key another scan recorded first is skipped (ON CONFLICT), not an error.
 
     A first scan may insert a hundred thousand rows, so this goes straight to the driver
-    with values already in their stored form (see `row`).
+    with values already in their stored form (see `row`). Returns how many this scan recorded.
     """
     if not rows:
         return 0
     conn = db.session.connection()
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    existing: set[str] = set()
-    keys = [r[0] for r in rows]
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        sql = f"SELECT key FROM reminders WHERE key IN ({', '.join([mark] * len(chunk))})"
-        existing.update(k for (k,) in conn.exec_driver_sql(sql, tuple(chunk)))
-    fresh = [r for r in rows if r[0] not in existing]
-    if not fresh:
-        return 0
     sql = (
         f"INSERT INTO reminders ({', '.join(COLUMNS)}) "
         f"VALUES ({', '.join([mark] * len(COLUMNS))}) ON CONFLICT (key) DO NOTHING"
     )
-    for start in range(0, len(fresh), CHUNK):
-        conn.exec_driver_sql(sql, fresh[start : start + CHUNK])
-    return len(fresh)
-
-
-def deliver(now: datetime) -> int:
-    """Claim every pending reminder that is due and hand it to its channels, once.
-
-    The claim is one conditional UPDATE stamping this scan's token; a concurrent scan's UPDATE
-    finds the rows no longer pending. The channels are then written from the stamped rows.
-    """
-    table = Reminder.__table__
-    token = secrets.token_hex(16)
-    claimed = (
-        db.session.connection()
-        .execute(
-            update(table)
-            .where(table.c.status == "pending", table.c.due_at <= now)
-            .values(status="sent", sent_at=now, batch=token)
-        )
-        .rowcount
-    )
-    if claimed:
-        messages.notify(token, now)
-    return claimed
-
-
-def count_pending() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Reminder).where(Reminder.status == "pending")
-    )
+    for start in range(0, len(rows), CHUNK):
+        conn.exec_driver_sql(sql, rows[start : start + CHUNK])
+    return conn.execute(
+        select(func.count()).select_from(Reminder).where(Reminder.batch == token)
+    ).scalar_one()
