@@ -46,7 +46,8 @@ def body() -> dict:
             return request.form.to_dict()
         raise ServiceError("The request body must be a JSON object.")
     if not isinstance(data, dict):
-        raise ValidationFailed({"body": ["Expected a JSON object."]})
+        # Not an object at all is a malformed request (400), not a field error (422).
+        raise ServiceError("The request body must be a JSON object.")
     return data
 
 
@@ -64,7 +65,11 @@ def page_json(page: Page, serialize) -> dict:
 
 
 def page_params() -> tuple[int, int]:
-    return page_args(request.args.get("page"), request.args.get("per_page"))
+    """page/per_page from the query; a bad query string is a malformed request (400)."""
+    try:
+        return page_args(request.args.get("page"), request.args.get("per_page"))
+    except ValidationFailed as exc:
+        raise ServiceError(exc.detail, errors=exc.errors) from None
 
 
 def created(payload: dict):

@@ -62,7 +62,7 @@ def find_user(email: str) -> User | None:
 
 
 def find_challenge(value: str) -> Challenge | None:
-    return db.session.get(Challenge, int(value)) if str(value).isdigit() else None
+    return db.session.get(Challenge, n) if (n := v.row_id(value)) else None
 
 
 def pilot_fields() -> dict[str, v.Field]:
@@ -104,7 +104,7 @@ def task_fields() -> dict[str, v.Field]:
 
 
 def get_pilot(user, pilot_id) -> Pilot:
-    pilot = db.session.get(Pilot, pilot_id) if str(pilot_id).isdigit() else None
+    pilot = db.session.get(Pilot, n) if (n := v.row_id(pilot_id)) else None
     require_visible(user, pilot)
     return pilot
 
@@ -162,7 +162,7 @@ def pilot_detail(user, pilot_id) -> Pilot:
             )
             .execution_options(populate_existing=True)
         )
-        if str(pilot_id).isdigit()
+        if v.row_id(pilot_id)
         else None
     )
     require_visible(user, pilot)
@@ -271,7 +271,7 @@ def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
 
 
 def get_kpi(user, kpi_id) -> Kpi:
-    kpi = db.session.get(Kpi, kpi_id) if str(kpi_id).isdigit() else None
+    kpi = db.session.get(Kpi, n) if (n := v.row_id(kpi_id)) else None
     if kpi is None:
         raise NotFound("No such KPI.")
     require_visible(user, db.session.get(Pilot, kpi.pilot_id))
@@ -332,7 +332,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
 
 
 def get_task(user, task_id) -> Task:
-    task = db.session.get(Task, task_id) if str(task_id).isdigit() else None
+    task = db.session.get(Task, n) if (n := v.row_id(task_id)) else None
     if task is None:
         raise NotFound("No such task.")
     require_visible(user, db.session.get(Pilot, task.pilot_id))
