@@ -48,7 +48,20 @@ def body() -> dict:
     if not isinstance(data, dict):
         # Not an object at all is a malformed request (400), not a field error (422).
         raise ServiceError("The request body must be a JSON object.")
+    if not _clean_text(data):
+        raise ServiceError("Text must be valid Unicode without NUL characters.")
     return data
+
+
+def _clean_text(value) -> bool:
+    """JSON may carry lone surrogates ("\\ud800") and NULs; databases refuse both with a 500."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return all(_clean_text(k) and _clean_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_clean_text(v) for v in value)
+    return True
 
 
 def user():

@@ -283,10 +283,19 @@ def list_kpis(user, pilot: Pilot) -> list[Kpi]:
     return list(db.session.scalars(select(Kpi).where(Kpi.pilot_id == pilot.id).order_by(Kpi.id)))
 
 
+def _check_kpi_range(values: Mapping, kpi: Kpi | None = None) -> None:
+    """A target equal to the baseline measures nothing: attainment would divide by zero."""
+    baseline = values.get("baseline", kpi.baseline if kpi else None)
+    target = values.get("target", kpi.target if kpi else None)
+    if baseline is not None and target is not None and baseline == target:
+        raise ValidationFailed({"target": [str(_l("The target must differ from the baseline."))]})
+
+
 def add_kpi(actor, pilot: Pilot, data: Mapping) -> Kpi:
     require(can_edit_pilot(actor, pilot))
     values = v.parse(data, kpi_fields())
     values["unit"] = values["unit"] or ""
+    _check_kpi_range(values)
     kpi = Kpi(pilot_id=pilot.id, **values)
     db.session.add(kpi)
     db.session.flush()
@@ -308,6 +317,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
     values = v.parse(data, kpi_fields(), partial=True)
     if "unit" in values:
         values["unit"] = values["unit"] or ""
+    _check_kpi_range(values, kpi)
     before = audit.snapshot(kpi, KPI_AUDITED)
     for key, value in values.items():
         setattr(kpi, key, value)
