@@ -9,8 +9,12 @@ from pilotmgr.pilots.models import Kpi, Pilot, Task
 from pilotmgr.results.models import Evaluation, Measurement
 from pilotmgr.rollout.models import RolloutTarget
 from tests.api.conftest import assert_problem
-from tests.pilots.test_lifecycle_matrix import _params, _request, _unique
-from tests.pilots.test_lifecycle_matrix import world  # noqa: F401  (fixture)
+from tests.pilots.test_lifecycle_matrix import (
+    _params,
+    _request,
+    _unique,
+    world,  # noqa: F401  (fixture)
+)
 
 
 def _delete(model, *where):
