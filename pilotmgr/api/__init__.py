@@ -46,8 +46,22 @@ def body() -> dict:
             return request.form.to_dict()
         raise ServiceError("The request body must be a JSON object.")
     if not isinstance(data, dict):
-        raise ValidationFailed({"body": ["Expected a JSON object."]})
+        # Not an object at all is a malformed request (400), not a field error (422).
+        raise ServiceError("The request body must be a JSON object.")
+    if not _clean_text(data):
+        raise ServiceError("Text must be valid Unicode without NUL characters.")
     return data
+
+
+def _clean_text(value) -> bool:
+    """JSON may carry lone surrogates ("\\ud800") and NULs; databases refuse both with a 500."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return all(_clean_text(k) and _clean_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_clean_text(v) for v in value)
+    return True
 
 
 def user():
@@ -64,7 +78,11 @@ def page_json(page: Page, serialize) -> dict:
 
 
 def page_params() -> tuple[int, int]:
-    return page_args(request.args.get("page"), request.args.get("per_page"))
+    """page/per_page from the query; a bad query string is a malformed request (400)."""
+    try:
+        return page_args(request.args.get("page"), request.args.get("per_page"))
+    except ValidationFailed as exc:
+        raise ServiceError(exc.detail, errors=exc.errors) from None
 
 
 def created(payload: dict):

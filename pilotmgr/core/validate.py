@@ -106,6 +106,25 @@ def lookup(find: Callable[[str], Any], message, **kw) -> Field:
     return Field(convert=convert, **kw)
 
 
+#: Integer primary keys are 32-bit in PostgreSQL; anything larger cannot name a row.
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value) -> int | None:
+    """An id from a URL, form or JSON value, or None when it cannot name a row.
+
+    str.isdigit() alone lets through "²" (int() refuses it) and numbers beyond the
+    column's range (the database refuses them): both used to answer 500.
+    """
+    if isinstance(value, bool):
+        return None
+    raw = str(value).strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
 def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -17,7 +17,7 @@ from pilotmgr.pilots.models import Challenge, Programme
 
 
 def _find_programme(value: str) -> Programme | None:
-    return db.session.get(Programme, int(value)) if str(value).isdigit() else None
+    return db.session.get(Programme, n) if (n := v.row_id(value)) else None
 
 
 def create_programme(actor, data: Mapping) -> Programme:
@@ -67,7 +67,7 @@ def list_programmes(page: int, per_page: int) -> Page:
 def list_challenges(page: int, per_page: int, programme_id=None) -> Page:
     query = select(Challenge).order_by(Challenge.id)
     if programme_id not in (None, ""):
-        if not str(programme_id).isdigit():
+        if v.row_id(programme_id) is None:
             return Page([], 0, page, per_page)
         query = query.where(Challenge.programme_id == int(programme_id))
     return paginate(query, page, per_page)
@@ -82,9 +82,7 @@ def all_challenges() -> list[Challenge]:
 
 
 def get_challenge(challenge_id) -> Challenge:
-    challenge = (
-        db.session.get(Challenge, int(challenge_id)) if str(challenge_id).isdigit() else None
-    )
+    challenge = db.session.get(Challenge, n) if (n := v.row_id(challenge_id)) else None
     if challenge is None:
         raise NotFound("No such challenge.")
     return challenge

@@ -63,7 +63,7 @@ def find_user(email: str) -> User | None:
 
 
 def find_challenge(value: str) -> Challenge | None:
-    return db.session.get(Challenge, int(value)) if str(value).isdigit() else None
+    return db.session.get(Challenge, n) if (n := v.row_id(value)) else None
 
 
 def pilot_fields() -> dict[str, v.Field]:
@@ -105,7 +105,7 @@ def task_fields() -> dict[str, v.Field]:
 
 
 def get_pilot(user, pilot_id) -> Pilot:
-    pilot = db.session.get(Pilot, pilot_id) if str(pilot_id).isdigit() else None
+    pilot = db.session.get(Pilot, n) if (n := v.row_id(pilot_id)) else None
     require_visible(user, pilot)
     return pilot
 
@@ -175,7 +175,7 @@ def pilot_detail(user, pilot_id) -> Pilot:
             )
             .execution_options(populate_existing=True)
         )
-        if str(pilot_id).isdigit()
+        if v.row_id(pilot_id)
         else None
     )
     require_visible(user, pilot)
@@ -283,7 +283,7 @@ def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
 
 
 def get_kpi(user, kpi_id) -> Kpi:
-    kpi = db.session.get(Kpi, kpi_id) if str(kpi_id).isdigit() else None
+    kpi = db.session.get(Kpi, n) if (n := v.row_id(kpi_id)) else None
     if kpi is None:
         raise NotFound("No such KPI.")
     require_visible(user, db.session.get(Pilot, kpi.pilot_id))
@@ -295,10 +295,19 @@ def list_kpis(user, pilot: Pilot) -> list[Kpi]:
     return list(db.session.scalars(select(Kpi).where(Kpi.pilot_id == pilot.id).order_by(Kpi.id)))
 
 
+def _check_kpi_range(values: Mapping, kpi: Kpi | None = None) -> None:
+    """A target equal to the baseline measures nothing: attainment would divide by zero."""
+    baseline = values.get("baseline", kpi.baseline if kpi else None)
+    target = values.get("target", kpi.target if kpi else None)
+    if baseline is not None and target is not None and baseline == target:
+        raise ValidationFailed({"target": [str(_l("The target must differ from the baseline."))]})
+
+
 def add_kpi(actor, pilot: Pilot, data: Mapping) -> Kpi:
     require(can_edit_pilot(actor, pilot))
     values = v.parse(data, kpi_fields())
     values["unit"] = values["unit"] or ""
+    _check_kpi_range(values)
     kpi = Kpi(pilot_id=pilot.id, **values)
     db.session.add(kpi)
     db.session.flush()
@@ -338,6 +347,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
     values = v.parse(data, kpi_fields(), partial=True)
     if "unit" in values:
         values["unit"] = values["unit"] or ""
+    _check_kpi_range(values, kpi)
     _check_frozen_thresholds(actor, kpi, pilot, values, data)
     before = audit.snapshot(kpi, KPI_AUDITED)
     for key, value in values.items():
@@ -363,7 +373,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
 
 
 def get_task(user, task_id) -> Task:
-    task = db.session.get(Task, task_id) if str(task_id).isdigit() else None
+    task = db.session.get(Task, n) if (n := v.row_id(task_id)) else None
     if task is None:
         raise NotFound("No such task.")
     require_visible(user, db.session.get(Pilot, task.pilot_id))

@@ -47,9 +47,7 @@ def _list_filters() -> dict:
     filters["unit"] = service.find_unit(args["unit"]) if args.get("unit") else None
     filters["owner"] = service.find_user(args["owner"]) if args.get("owner") else None
     programme = args.get("programme", "")
-    filters["programme"] = (
-        db.session.get(programmes.Programme, int(programme)) if programme.isdigit() else None
-    )
+    filters["programme"] = programmes._find_programme(programme)
     challenge = args.get("challenge", "")
     filters["challenge"] = service.find_challenge(challenge) if challenge else None
     return filters

@@ -1,0 +1,81 @@
+"""Wrong types, huge strings and broken JSON at every write route: never a 500."""
+
+import pytest
+
+from tests.api.conftest import assert_problem
+
+ROUTES = {
+    "token": ("post", "/auth/token", ["email", "password"]),
+    "users": ("post", "/users", ["email", "name", "role", "unit", "password"]),
+    "units": ("post", "/units", ["code", "name", "parent"]),
+    "programmes": ("post", "/programmes", ["name", "description"]),
+    "challenges": ("post", "/challenges", ["programme_id", "title", "problem"]),
+    "pilots": (
+        "post",
+        "/pilots",
+        ["title", "summary", "challenge_id", "unit", "owner", "start_date", "end_date", "budget"],
+    ),
+    "pilot": ("patch", "/pilots/{pilot}", ["version", "title", "end_date", "owner", "budget"]),
+    "transition": (
+        "post",
+        "/pilots/{pilot}/transitions",
+        ["to", "comment", "outcome", "new_end_date", "regulation"],
+    ),
+    "kpis": ("post", "/pilots/{pilot}/kpis", ["name", "unit", "baseline", "target", "direction"]),
+    "tasks": ("post", "/pilots/{pilot}/tasks", ["title", "assignee", "due_date", "priority"]),
+    "task": ("patch", "/tasks/{task}", ["version", "status", "due_date", "due_change_reason"]),
+}
+VALUES = {
+    "number": 12345678901234567890,
+    "float": 1.5e308,
+    "negative": -1,
+    "bool": True,
+    "null": None,
+    "list": ["a", 1],
+    "object": {"a": {"b": []}},
+    "huge": "ư" * 100_000,
+    "nul": "a\x00b",
+    "lone_surrogate": "\ud800",
+}
+RAW = {
+    "truncated": b'{"title": "abc',
+    "bad_escape": b'{"title": "\\ud83"}',
+    "lone_surrogate_escape": b'{"title": "\\udc00", "name": "\\ud800"}',
+    "invalid_utf8": b'{"title": "\xff\xfe"}',
+    "array": b"[]",
+    "number": b"42",
+    "empty": b"",
+}
+
+
+@pytest.fixture
+def targets(org, make):
+    pilot = make.pilot(owner=org["lead"], unit_=org["dept"])
+    return {"pilot": pilot.id, "task": make.task(pilot, assignee=org["lead"]).id}
+
+
+def _call(api, org, targets, route, **kwargs):
+    method, path, _ = ROUTES[route]
+    return getattr(api(org["admin"]), method)(path.format(**targets), **kwargs)
+
+
+def _ok(response):
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    if response.status_code >= 400:
+        assert_problem(response, response.status_code)
+
+
+@pytest.mark.parametrize("kind", VALUES)
+@pytest.mark.parametrize("route", ROUTES)
+def test_wrong_types_never_500(org, api, targets, route, kind):
+    fields = ROUTES[route][2]
+    response = _call(api, org, targets, route, json=dict.fromkeys(fields, VALUES[kind]))
+    _ok(response)
+    assert response.status_code >= 400
+
+
+@pytest.mark.parametrize("kind", RAW)
+@pytest.mark.parametrize("route", ROUTES)
+def test_broken_json_is_400(org, api, targets, route, kind):
+    response = _call(api, org, targets, route, data=RAW[kind], content_type="application/json")
+    assert_problem(response, 400)
