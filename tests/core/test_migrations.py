@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
+from config import database_url
 from pilotmgr.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,7 @@ def test_postgresql_migrations_match_models(app):
     base = os.environ.get("PILOTMGR_TEST_DATABASE_URL")
     if not base:
         pytest.skip("PILOTMGR_TEST_DATABASE_URL is not set")
+    base = database_url(base)  # the driver the app uses (psycopg 3)
     server, _, name = base.rpartition("/")
     scratch = f"{name}_mig"
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
