@@ -48,6 +48,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     PER_PAGE = 25
+    #: How long after a rollout is scaled its owner reviews whether it still delivers.
+    PILOTMGR_BENEFIT_REVIEW_MONTHS = int(os.environ.get("PILOTMGR_BENEFIT_REVIEW_MONTHS", "6"))
 
 
 class DevelopmentConfig(Config):

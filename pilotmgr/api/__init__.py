@@ -124,6 +124,7 @@ def register_api(app: Flask) -> None:
     from pilotmgr.pilots import api as _pilots  # noqa: F401
     from pilotmgr.reminders import api as _reminders  # noqa: F401
     from pilotmgr.results import api as _results  # noqa: F401
+    from pilotmgr.rollout import api as _rollout  # noqa: F401
     from pilotmgr.units import api as _units  # noqa: F401
 
     csrf.exempt(bp)

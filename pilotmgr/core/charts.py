@@ -70,6 +70,58 @@ def bar_chart(rows: list[tuple[str, float | None]], width: int = 420, bar: int =
     return "".join(parts)
 
 
+def step_chart(
+    points: list[tuple], total: int, until=None, width: int = 480, height: int = 140
+) -> str:
+    """A cumulative count over time as steps, (date, count) points, with the total dashed above.
+
+    Used for rollout progress: how many targets were done by each day, out of `total`.
+    """
+    if not points or total <= 0:
+        return ""
+    pad, left = 8, 34
+    first = points[0][0]
+    last = max(until or points[-1][0], points[-1][0])
+    span = max((last - first).days, 1)
+
+    def x(day) -> float:
+        return round(left + (day - first).days / span * (width - left - pad), 1)
+
+    def y(value: float) -> float:
+        return round(height - pad - 14 - value / total * (height - 2 * pad - 14), 1)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="step-chart" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img">',
+        f'<line x1="{left}" x2="{width - pad}" y1="{y(total)}" y2="{y(total)}" stroke="#198754" '
+        f'stroke-dasharray="4 3" stroke-width="1"><title>{total}</title></line>',
+        f'<text x="0" y="{y(total) + 4}" font-size="11">{total}</text>',
+        f'<text x="0" y="{y(0) + 4}" font-size="11">0</text>',
+    ]
+    steps = [f"{x(first)},{y(0)}"]
+    previous = 0
+    for day, value in points:
+        steps.append(f"{x(day)},{y(previous)}")
+        steps.append(f"{x(day)},{y(value)}")
+        previous = value
+    steps.append(f"{x(last)},{y(previous)}")
+    parts.append(
+        f'<polyline fill="none" stroke="#0d6efd" stroke-width="2" points="{" ".join(steps)}"/>'
+    )
+    for day, value in points:
+        parts.append(
+            f'<circle cx="{x(day)}" cy="{y(value)}" r="2.5" fill="#0d6efd">'
+            f"<title>{day.strftime('%d/%m/%Y')}: {value}/{total}</title></circle>"
+        )
+    parts.append(
+        f'<text x="{left}" y="{height - 2}" font-size="11">{first.strftime("%d/%m/%Y")}</text>'
+        f'<text x="{width - pad}" y="{height - 2}" font-size="11" text-anchor="end">'
+        f"{last.strftime('%d/%m/%Y')}</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def _fmt(value) -> str:
     value = Decimal(str(value)).normalize()
     return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"

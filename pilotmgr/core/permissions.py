@@ -41,17 +41,44 @@ def visible_pilots_clause(user):
         Pilot.unit_id.in_(subtree_ids(user.unit)),
         Pilot.owner_id == user.id,
         Pilot.id.in_(select(Task.pilot_id).where(Task.assignee_id == user.id)),
+        Pilot.id.in_(_rollout_pilot_ids(user)),
+    )
+
+
+def _rollout_pilot_ids(user):
+    """Pilots rolled out to the user's unit (or below it), or with a target they answer for."""
+    from pilotmgr.rollout.models import RolloutTarget
+
+    return select(RolloutTarget.pilot_id).where(
+        or_(
+            RolloutTarget.responsible_id == user.id,
+            RolloutTarget.unit_id.in_(subtree_ids(user.unit)),
+        )
     )
 
 
 def can_view_pilot(user, pilot) -> bool:
     from pilotmgr.extensions import db
     from pilotmgr.pilots.models import Task
+    from pilotmgr.rollout.models import RolloutTarget
 
     if is_admin(user) or pilot.owner_id == user.id or in_subtree(pilot.unit, user.unit):
         return True
-    return db.session.scalar(
+    if db.session.scalar(
         select(exists().where(Task.pilot_id == pilot.id, Task.assignee_id == user.id))
+    ):
+        return True
+    # A target unit sees the pilot it must roll out: its guide, formula and its own target.
+    return db.session.scalar(
+        select(
+            exists().where(
+                RolloutTarget.pilot_id == pilot.id,
+                or_(
+                    RolloutTarget.responsible_id == user.id,
+                    RolloutTarget.unit_id.in_(subtree_ids(user.unit)),
+                ),
+            )
+        )
     )
 
 
@@ -70,6 +97,27 @@ def can_create_pilot(user, unit: Unit) -> bool:
 
 def can_update_task(user, task, pilot) -> bool:
     return task.assignee_id == user.id or can_edit_pilot(user, pilot)
+
+
+def can_plan_rollout(user, pilot) -> bool:
+    """The owner and heads with authority draw up the rollout plan while it can still change."""
+    if pilot.stage not in ("selected", "rolling_out"):
+        return False
+    return pilot.owner_id == user.id or has_authority(user, pilot.unit)
+
+
+def can_update_target(user, target) -> bool:
+    """Status, note and evidence of one rollout target.
+
+    The target unit acts for itself: its responsible person and the heads of that unit or of a
+    unit above it; besides them only heads with authority over the pilot (and admins).
+    """
+    pilot = target.pilot
+    if pilot.stage not in ("selected", "rolling_out"):
+        return False
+    if target.responsible_id == user.id or has_authority(user, pilot.unit):
+        return True
+    return user.role == Role.head and in_subtree(target.unit, user.unit)
 
 
 def can_manage_programmes(user) -> bool:

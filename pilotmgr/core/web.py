@@ -115,9 +115,11 @@ def register_web(app: Flask) -> None:
     from pilotmgr.pilots.views import bp as pilots_bp
     from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.results.views import bp as results_bp
+    from pilotmgr.rollout.views import bp as rollout_bp
     from pilotmgr.units.views import bp as units_bp
 
-    for blueprint in (auth_bp, dashboard_bp, pilots_bp, units_bp, reminders_bp, results_bp):
+    blueprints = (auth_bp, dashboard_bp, pilots_bp, units_bp, reminders_bp, results_bp, rollout_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -43,6 +43,28 @@ def my_open_tasks(user) -> list[Task]:
     )
 
 
+def my_open_targets(user) -> list:
+    """Rollout targets `user` answers for that are not done, in opened waves, by due date."""
+    from pilotmgr.rollout.models import RolloutTarget
+
+    order = (RolloutTarget.due_date.is_(None), RolloutTarget.due_date, RolloutTarget.id)
+    return list(
+        db.session.scalars(
+            select(RolloutTarget)
+            .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
+            .options(contains_eager(RolloutTarget.pilot))
+            .where(
+                RolloutTarget.responsible_id == user.id,
+                RolloutTarget.status != "done",
+                RolloutTarget.wave <= Pilot.rollout_open_wave,
+                Pilot.stage == "rolling_out",
+            )
+            .order_by(*order)
+            .limit(LIMIT)
+        ).unique()
+    )
+
+
 def my_pilots(user) -> list[Pilot]:
     return list(
         db.session.scalars(

@@ -17,6 +17,7 @@ def my_work():
     return render_template(
         "dashboard/my_work.html",
         tasks=service.my_open_tasks(current_user),
+        targets=service.my_open_targets(current_user),
         pilots=service.my_pilots(current_user),
         awaiting=service.awaiting_my_decision(current_user),
         today=service.today(),

@@ -218,6 +218,7 @@ def _walk(ctx: DemoContext, pilot: Pilot, spec: dict, kpis) -> None:
             moments["scaled"] = days
         if stage == "rolling_out":
             data["decision_number"] = f"{pilot.id}/QĐ-{pilot.unit.code}"
+            data["decision_date"] = (ctx.today + timedelta(days=moments[stage])).isoformat()
         transition(owner if stage in ("proposed", "evaluating") else head, pilot, data)
         when = _at(ctx, moments[stage])
         pilot.stage_changed_at = when
@@ -319,7 +320,10 @@ def _targets(ctx: DemoContext, pilot: Pilot, spec: dict) -> None:
 
 
 def _task_statuses(ctx: DemoContext, pilot: Pilot, spec: dict) -> None:
-    tasks = db.session.scalars(select(Task).where(Task.pilot_id == pilot.id).order_by(Task.id))
+    # The catalogue's tasks come first; the lifecycle may add its own later (a benefit review).
+    tasks = db.session.scalars(
+        select(Task).where(Task.pilot_id == pilot.id).order_by(Task.id).limit(len(spec["tasks"]))
+    )
     for task, (*_rest, status) in zip(tasks, spec["tasks"], strict=True):
         task.status = status
         if status == "done":

@@ -55,11 +55,28 @@ def pilot_json(p: Pilot, *, full: bool = False) -> dict:
                 "number": p.regulation_number,
                 "date": _iso(p.regulation_date),
                 "issuer": p.regulation_issuer,
+                "title": p.regulation_title,
+                "file": _regulation_file(p),
             }
             if p.regulation_number
             else None
         )
+        data["rollout"] = {
+            "decision_number": p.rollout_decision_number or None,
+            "decision_date": _iso(p.rollout_decision_date),
+            "guide": p.rollout_guide,
+            "open_wave": p.rollout_open_wave,
+        }
     return data
+
+
+def _regulation_file(p: Pilot) -> dict | None:
+    from pilotmgr.rollout.service import regulation_file
+
+    found = regulation_file(p)
+    if found is None:
+        return None
+    return {"id": found.id, "filename": found.filename, "sha256": found.sha256}
 
 
 def kpi_json(k: Kpi) -> dict:

@@ -56,6 +56,7 @@ class Request:
     outcome: str | None = None
     new_end_date: date | None = None
     decision_number: str = ""
+    decision_date: date | None = None
     lessons: str = ""
     regulation: dict | None = None
     today: date = field(default_factory=date.today)
@@ -158,12 +159,17 @@ def has_evaluation(pilot, _request: Request) -> list:
     return [] if _count(Evaluation, Evaluation.pilot_id == pilot.id) else [_l("An evaluation")]
 
 
-def rollout_ready(pilot, _request: Request) -> list:
+def rollout_ready(pilot, request: Request) -> list:
     from pilotmgr.rollout.models import RolloutTarget
 
-    if _count(RolloutTarget, RolloutTarget.pilot_id == pilot.id):
-        return []
-    return [_l("At least one rollout target")]
+    missing = []
+    if not _count(RolloutTarget, RolloutTarget.pilot_id == pilot.id):
+        missing.append(_l("At least one rollout target"))
+    if not (request.decision_number.strip() or pilot.rollout_decision_number):
+        missing.append(_l("The number of the rollout decision"))
+    if request.decision_date is None and pilot.rollout_decision_date is None:
+        missing.append(_l("The date of the rollout decision"))
+    return missing
 
 
 def rollout_complete(pilot, request: Request) -> list:
@@ -246,7 +252,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         rollout_ready,
         _l("Approve rollout"),
         forward=True,
-        inputs=("decision_number",),
+        inputs=("decision_number", "decision_date"),
     ),
     Transition(
         frozenset({"rolling_out"}),

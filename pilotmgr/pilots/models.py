@@ -74,6 +74,12 @@ class Pilot(VersionedMixin, TimestampMixin, db.Model):
     regulation_number: Mapped[str] = mapped_column(String(80), nullable=False, default="")
     regulation_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     regulation_issuer: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    regulation_title: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    #: The head's decision approving the rollout (selected → rolling_out).
+    rollout_decision_number: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    rollout_decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: Step-by-step instructions for target units ("hướng dẫn cầm tay chỉ việc").
+    rollout_guide: Mapped[str] = mapped_column(Text, nullable=False, default="")
     #: Rollout targets in waves up to this one are open (see RolloutTarget.wave).
     rollout_open_wave: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

@@ -26,12 +26,14 @@ TRANSITION_FIELDS = {
     "outcome": v.choice(OUTCOMES),
     "new_end_date": v.iso_date(),
     "decision_number": v.text(80),
+    "decision_date": v.iso_date(),
     "lessons": v.text(10_000),
 }
 REGULATION_FIELDS = {
     "number": v.text(80, required=True),
     "date": v.iso_date(required=True),
     "issuer": v.text(255, required=True),
+    "title": v.text(255),
 }
 
 
@@ -50,6 +52,7 @@ def _parse(data: Mapping) -> tuple[str, Request]:
         outcome=values["outcome"],
         new_end_date=values["new_end_date"],
         decision_number=values["decision_number"] or "",
+        decision_date=values["decision_date"],
         lessons=values["lessons"] or "",
         regulation=regulation,
         today=local_today(),
@@ -106,9 +109,15 @@ def transition(actor, pilot, data: Mapping):
         pilot.regulation_number = request.regulation["number"]
         pilot.regulation_date = request.regulation["date"]
         pilot.regulation_issuer = request.regulation["issuer"]
+        pilot.regulation_title = request.regulation.get("title") or pilot.regulation_title
         extra["regulation"] = request.regulation
     if request.decision_number:
         extra["decision_number"] = request.decision_number
+    if request.decision_date:
+        extra["decision_date"] = request.decision_date
+    if target == "rolling_out":
+        pilot.rollout_decision_number = request.decision_number or pilot.rollout_decision_number
+        pilot.rollout_decision_date = request.decision_date or pilot.rollout_decision_date
     pilot.stage = target
     pilot.stage_changed_at = now()
     db.session.flush()

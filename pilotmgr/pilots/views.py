@@ -191,6 +191,7 @@ def transition(pilot_id):
             "number": data.pop("regulation_number", ""),
             "date": data.pop("regulation_date", ""),
             "issuer": data.pop("regulation_issuer", ""),
+            "title": data.pop("regulation_title", ""),
         }
     transitions.transition(current_user, pilot, data)
     db.session.commit()

@@ -75,6 +75,25 @@ def upload_dir() -> Path:
 
 def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evidence:
     require(can_record(actor, pilot), str(_l("You may not add evidence to this pilot.")))
+    measurement = None
+    if measurement_id not in (None, ""):
+        measurement = (
+            db.session.get(Measurement, int(measurement_id))
+            if str(measurement_id).isdigit()
+            else None
+        )
+        if measurement is None or measurement.kpi_id not in {k.id for k in pilot.kpis}:
+            raise ValidationFailed({"measurement_id": [str(_l("No such value of this pilot."))]})
+    return save_file(
+        actor, pilot, file, note, measurement_id=measurement.id if measurement else None
+    )
+
+
+def save_file(actor, pilot, file, note: str = "", **links) -> Evidence:
+    """Check and store an uploaded file as evidence of `pilot`; the caller checked permission.
+
+    `links` ties it to what it backs: a measurement, a rollout target, or a purpose.
+    """
     if file is None or not getattr(file, "filename", ""):
         raise ValidationFailed({"file": [str(_l("Choose a file."))]})
     name = nfc(Path(file.filename).name)[:255]
@@ -100,20 +119,10 @@ def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evi
                 ]
             }
         )
-    measurement = None
-    if measurement_id not in (None, ""):
-        measurement = (
-            db.session.get(Measurement, int(measurement_id))
-            if str(measurement_id).isdigit()
-            else None
-        )
-        if measurement is None or measurement.kpi_id not in {k.id for k in pilot.kpis}:
-            raise ValidationFailed({"measurement_id": [str(_l("No such value of this pilot."))]})
     stored = secrets.token_hex(24)
     (upload_dir() / stored).write_bytes(data)
     found = Evidence(
         pilot_id=pilot.id,
-        measurement_id=measurement.id if measurement else None,
         filename=name,
         stored_name=stored,
         kind=kind,
@@ -121,6 +130,7 @@ def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evi
         sha256=hashlib.sha256(data).hexdigest(),
         note=nfc(note or "")[:2000],
         uploaded_by_id=actor.id,
+        **links,
     )
     db.session.add(found)
     db.session.flush()
@@ -129,7 +139,11 @@ def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evi
         obj=found,
         action="create",
         pilot_id=pilot.id,
-        after={"name": name, "sha256": found.sha256},
+        after={
+            "name": name,
+            "sha256": found.sha256,
+            **{k: v for k, v in links.items() if v and k in ("rollout_target_id", "purpose")},
+        },
         unit_code=pilot.unit.code,
     )
     return found
@@ -138,7 +152,13 @@ def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evi
 def evidence_for(pilot) -> list[Evidence]:
     return list(
         db.session.scalars(
-            select(Evidence).where(Evidence.pilot_id == pilot.id).order_by(Evidence.id)
+            select(Evidence)
+            .where(
+                Evidence.pilot_id == pilot.id,
+                Evidence.rollout_target_id.is_(None),
+                Evidence.purpose == "",
+            )
+            .order_by(Evidence.id)
         )
     )
 

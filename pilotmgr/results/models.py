@@ -95,6 +95,12 @@ class Evidence(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id"), nullable=False, index=True)
     measurement_id: Mapped[int | None] = mapped_column(ForeignKey("measurements.id"), nullable=True)
+    #: Set when the file backs one rollout target's progress (uploaded by the target unit).
+    rollout_target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rollout_targets.id"), nullable=True, index=True
+    )
+    #: "regulation" for the file of the regulation that makes a rolled-out model mandatory.
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     kind: Mapped[str] = mapped_column(String(8), nullable=False)

@@ -8,9 +8,11 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
+from pilotmgr.core.permissions import subtree_ids
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,13 @@ def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def coverage_by_pilot(pilot_ids: Iterable[int], today: date) -> dict[int, Coverage]:
-    """Coverage of each given pilot; a pilot without targets gets an empty Coverage."""
+def coverage_by_pilot(
+    pilot_ids: Iterable[int], today: date, under: Unit | None = None
+) -> dict[int, Coverage]:
+    """Coverage of each given pilot; a pilot without targets gets an empty Coverage.
+
+    With `under`, only the targets in that unit's subtree count (the board's filter).
+    """
     ids = list(pilot_ids)
     if not ids:
         return {}
@@ -70,6 +77,8 @@ def coverage_by_pilot(pilot_ids: Iterable[int], today: date) -> dict[int, Covera
         .where(RolloutTarget.pilot_id.in_(ids))
         .group_by(RolloutTarget.pilot_id)
     )
+    if under is not None:
+        query = query.where(RolloutTarget.unit_id.in_(subtree_ids(under)))
     found = {
         pilot_id: Coverage(int(total), int(d), int(ot), int(od), int(b))
         for pilot_id, total, d, ot, od, b in db.session.execute(query)
@@ -77,5 +86,26 @@ def coverage_by_pilot(pilot_ids: Iterable[int], today: date) -> dict[int, Covera
     return {pilot_id: found.get(pilot_id, Coverage()) for pilot_id in ids}
 
 
-def coverage_of(pilot_id: int, today: date) -> Coverage:
-    return coverage_by_pilot([pilot_id], today)[pilot_id]
+def coverage_of(pilot_id: int, today: date, under: Unit | None = None) -> Coverage:
+    return coverage_by_pilot([pilot_id], today, under)[pilot_id]
+
+
+def progress(pilot_id: int, under: Unit | None = None) -> list[tuple[date, int]]:
+    """Targets done so far, day by day: (day, cumulative count) on each day something was done."""
+    query = (
+        select(RolloutTarget.done_on, func.count())
+        .where(
+            RolloutTarget.pilot_id == pilot_id,
+            RolloutTarget.status == "done",
+            RolloutTarget.done_on.is_not(None),
+        )
+        .group_by(RolloutTarget.done_on)
+        .order_by(RolloutTarget.done_on)
+    )
+    if under is not None:
+        query = query.where(RolloutTarget.unit_id.in_(subtree_ids(under)))
+    total, series = 0, []
+    for day, count in db.session.execute(query):
+        total += int(count)
+        series.append((day, total))
+    return series

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pilotmgr.core.models import TimestampMixin, VersionedMixin
 from pilotmgr.extensions import db
+from pilotmgr.units.models import Unit
 
 TARGET_STATUSES = ("planned", "in_progress", "done", "blocked")
 
@@ -33,3 +34,7 @@ class RolloutTarget(VersionedMixin, TimestampMixin, db.Model):
     blocked_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     #: The local day the target was marked done (cleared if it is reopened).
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+    #: Many-to-one by primary key: read from the identity map when the pilot is loaded.
+    pilot = relationship("Pilot", lazy="select")

@@ -41,6 +41,33 @@ def units():
     ), (422 if errors else 200)
 
 
+@bp.post("/units/merge")
+def merge_units():
+    from pilotmgr.rollout.merge import merge_units as merge
+
+    try:
+        counts = merge(current_user, request.form)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for messages in exc.errors.values():
+            flash(" ".join(messages), "danger")
+        return redirect(url_for("admin.units"))
+    flash(
+        _l(
+            "Units merged: %(users)s users, %(pilots)s pilots, %(targets)s rollout targets "
+            "moved, %(combined)s combined, %(units)s child units.",
+            users=counts["users"],
+            pilots=counts["pilots"],
+            targets=counts["targets"],
+            combined=counts["targets_combined"],
+            units=counts["units"],
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.units"))
+
+
 @bp.route("/users", methods=["GET", "POST"])
 def users():
     errors, values = {}, {}

@@ -55,6 +55,7 @@ GUARDS = [
         {},
         1,
     ),
+    ("selected", "rolling_out", None, {"decision_number": "", "decision_date": None}, 2),
     ("rolling_out", "scaled", _open_target, {}, 1),
     ("rolling_out", "scaled", None, {"regulation": {}}, 3),
     ("rolling_out", "scaled", None, {"regulation": None}, 3),

@@ -162,6 +162,8 @@ def test_each_step_is_taken_by_its_role_and_refused_to_staff_and_to_other_provin
         "to": target,
         "comment": "Ý kiến",
         "new_end_date": (make.days(0) + timedelta(days=30)).isoformat(),
+        "decision_number": "7/QĐ-UBND",
+        "decision_date": make.days(0).isoformat(),
         "regulation": {"number": "1/QĐ", "date": "2027-01-01", "issuer": "UBND"},
     }
     actor = world.lead if "owner" in step.actors else world.head

@@ -84,6 +84,8 @@ def _request(target, outcome, today):
         "outcome": outcome,
         "lessons": "Cần chuẩn hóa dữ liệu trước khi triển khai",
         "new_end_date": (today + timedelta(days=30)).isoformat(),
+        "decision_number": "25/QĐ-UBND",
+        "decision_date": today.isoformat(),
         "regulation": {
             "number": "12/2026/QĐ-UBND",
             "date": today.isoformat(),

@@ -110,6 +110,36 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("POST", "results.weights", "/programmes/{missing}/weights"): (
         "404 403 403 403 403 403 403 403 login"
     ),
+    # --- rollout (the pilot here is piloting: no plan yet; targets: tests/rollout) ------------
+    ("GET", "rollout.index", "/rollout"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "rollout.pilot_board", "/pilots/{pilot}/rollout"): (
+        "200 200 404 200 200 200 404 200 login"
+    ),
+    ("GET", "rollout.pilot_board", "/pilots/{missing}/rollout"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "rollout.add_targets", "/pilots/{pilot}/rollout/targets"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    ("POST", "rollout.open_wave", "/pilots/{pilot}/rollout/waves"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    ("POST", "rollout.guide", "/pilots/{pilot}/rollout/guide"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    ("POST", "rollout.record_regulation", "/pilots/{pilot}/regulation"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    ("GET", "rollout.target", "/rollout-targets/{missing}"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "rollout.target", "/rollout-targets/{missing}"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "rollout.target_evidence", "/rollout-targets/{missing}/evidence"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "admin.merge_units", "/admin/units/merge"): "ok 403 403 403 403 403 403 403 login",
 }
 
 
@@ -199,6 +229,15 @@ def _form(endpoint: str, world: dict) -> dict:
         },
         "results.name_evaluator": {"email": emails["viewer"]},
         "results.select": {"others": "not_selected", "rationale": "Lý do", "lessons": "Bài học"},
+        "rollout.add_targets": {"under": codes["ministry"], "due_date": "2027-03-01"},
+        "rollout.guide": {"rollout_guide": "Bước 1"},
+        "rollout.record_regulation": {
+            "number": "1/QĐ",
+            "date": "2027-01-01",
+            "issuer": "UBND",
+        },
+        "rollout.target": {"status": "done", "version": "1"},
+        "admin.merge_units": {"source": codes["department"], "target": codes["ministry"]},
     }.get(endpoint, {})
 
 

@@ -1,0 +1,50 @@
+"""API: a pilot's rollout targets (one, or a subtree at once) and updates by the target units."""
+
+from __future__ import annotations
+
+from pilotmgr.api import body, bp, created, ok, user
+from pilotmgr.pilots import service as pilots
+from pilotmgr.rollout import service
+from pilotmgr.rollout.models import RolloutTarget
+
+
+def target_json(t: RolloutTarget, people: dict) -> dict:
+    responsible = people.get(t.responsible_id)
+    return {
+        "id": t.id,
+        "pilot_id": t.pilot_id,
+        "unit": t.unit.code,
+        "unit_name": t.unit.name,
+        "responsible": responsible.email if responsible else None,
+        "due_date": t.due_date.isoformat() if t.due_date else None,
+        "status": t.status,
+        "note": t.note,
+        "blocked_reason": t.blocked_reason,
+        "wave": t.wave,
+        "done_on": t.done_on.isoformat() if t.done_on else None,
+        "version": t.version,
+    }
+
+
+def _many(targets) -> list[dict]:
+    people = service.people(t.responsible_id for t in targets)
+    return [target_json(t, people) for t in targets]
+
+
+@bp.get("/pilots/<pilot_id>/rollout/targets")
+def list_rollout_targets(pilot_id):
+    pilot = pilots.get_pilot(user(), pilot_id)
+    return {"items": _many(service.targets_of(pilot))}
+
+
+@bp.post("/pilots/<pilot_id>/rollout/targets")
+def add_rollout_targets(pilot_id):
+    pilot = pilots.get_pilot(user(), pilot_id)
+    return created({"items": _many(service.add_targets(user(), pilot, body()))})
+
+
+@bp.patch("/rollout-targets/<target_id>")
+def update_rollout_target(target_id):
+    found = service.get_target(user(), target_id)
+    service.update_target(user(), found, body())
+    return ok(_many([found])[0])

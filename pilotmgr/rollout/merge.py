@@ -1,0 +1,159 @@
+"""Merging unit A into unit B (as the provinces merged in 2025): nothing lost, nothing doubled.
+
+Users, pilots, rollout targets and child units move to B (tasks go with their pilots). A stays
+as an inactive unit that points at B, and every history entry written before keeps A's code,
+so the record still shows the work was done under A. Each move is itself written to history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from pilotmgr.auth.models import User
+from pilotmgr.core import audit
+from pilotmgr.core import validate as v
+from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.permissions import in_subtree, is_admin, require
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.service import find_unit
+from pilotmgr.results.models import Evidence
+from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
+
+#: When both units are targets of one pilot, the one further along is kept.
+PROGRESS = {"done": 3, "in_progress": 2, "blocked": 1, "planned": 0}
+
+
+def merge_units(actor, data: Mapping) -> dict:
+    """Merge `source` into `target` (unit codes); return how many of each were moved."""
+    require(is_admin(actor), str(_l("Only administrators manage units.")))
+    values = v.parse(
+        data,
+        {
+            "source": v.lookup(find_unit, _l("No such unit."), required=True),
+            "target": v.lookup(find_unit, _l("No such unit."), required=True),
+        },
+    )
+    source, target = values["source"], values["target"]
+    if source.id == target.id or in_subtree(target, source):
+        raise ValidationFailed(
+            {"target": [str(_l("Merge into a unit that is not the unit itself or below it."))]}
+        )
+    counts = {
+        "users": _move_users(actor, source, target),
+        "pilots": _move_pilots(actor, source, target),
+        **_move_targets(actor, source, target),
+        "units": _move_children(source, target),
+    }
+    source.is_active = False
+    source.merged_into_id = target.id
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=source,
+        action="merge",
+        before={"code": source.code, "active": True},
+        after={"merged_into": target.code, **counts},
+        unit_code=source.code,
+    )
+    return counts
+
+
+def _move_users(actor, source: Unit, target: Unit) -> int:
+    users = list(db.session.scalars(select(User).where(User.unit_id == source.id)))
+    for user in users:
+        user.unit_id = target.id
+        audit.record(
+            actor=actor,
+            obj=user,
+            action="unit_merged",
+            before={"unit": source.code},
+            after={"unit": target.code},
+            unit_code=source.code,
+        )
+    return len(users)
+
+
+def _move_pilots(actor, source: Unit, target: Unit) -> int:
+    pilots = list(db.session.scalars(select(Pilot).where(Pilot.unit_id == source.id)))
+    for pilot in pilots:
+        pilot.unit_id = target.id
+        audit.record(
+            actor=actor,
+            obj=pilot,
+            action="unit_merged",
+            pilot_id=pilot.id,
+            before={"unit": source.code},
+            after={"unit": target.code},
+            unit_code=source.code,
+        )
+    return len(pilots)
+
+
+def _move_targets(actor, source: Unit, target: Unit) -> dict:
+    """Move A's targets to B; where a pilot targets both, keep the one further along."""
+    moved = combined = 0
+    theirs = {
+        t.pilot_id: t
+        for t in db.session.scalars(select(RolloutTarget).where(RolloutTarget.unit_id == target.id))
+    }
+    for mine in db.session.scalars(select(RolloutTarget).where(RolloutTarget.unit_id == source.id)):
+        other = theirs.get(mine.pilot_id)
+        if other is None:
+            mine.unit_id = target.id
+            moved += 1
+            audit.record(
+                actor=actor,
+                obj=mine,
+                action="unit_merged",
+                pilot_id=mine.pilot_id,
+                before={"unit": source.code},
+                after={"unit": target.code},
+                unit_code=source.code,
+            )
+            continue
+        # B's row stays (one row per pilot and unit); it takes A's progress if A got further.
+        fields = ("status", "note", "due_date", "done_on", "responsible_id", "blocked_reason")
+        dropped, kept = audit.snapshot(mine, ("id", *fields)), audit.snapshot(other, fields)
+        if PROGRESS[mine.status] > PROGRESS[other.status]:
+            for name in fields:
+                setattr(other, name, getattr(mine, name))
+        db.session.execute(
+            update(Evidence)
+            .where(Evidence.rollout_target_id == mine.id)
+            .values(rollout_target_id=other.id)
+        )
+        db.session.delete(mine)
+        db.session.flush()
+        audit.record(
+            actor=actor,
+            obj=other,
+            action="unit_merged",
+            pilot_id=other.pilot_id,
+            before={"unit": target.code, "kept": kept, "combined_with": dropped},
+            after=audit.snapshot(other, fields) | {"unit": target.code},
+            comment=str(_l("Both units were targets; the two targets were combined.")),
+            unit_code=source.code,
+        )
+        combined += 1
+    return {"targets": moved, "targets_combined": combined}
+
+
+def _move_children(source: Unit, target: Unit) -> int:
+    """Re-hang A's child units (and their subtrees) under B, paths included."""
+    below = list(
+        db.session.scalars(
+            select(Unit).where(
+                Unit.path.startswith(source.path, autoescape=True), Unit.id != source.id
+            )
+        )
+    )
+    for unit in below:
+        if unit.parent_id == source.id:
+            unit.parent_id = target.id
+        unit.path = target.path + unit.path[len(source.path) :]
+    return sum(1 for u in below if u.parent_id == target.id)
