@@ -112,12 +112,23 @@ def can_update_target(user, target) -> bool:
     The target unit acts for itself: its responsible person and the heads of that unit or of a
     unit above it; besides them only heads with authority over the pilot (and admins).
     """
-    pilot = target.pilot
+    return target_updater(user, target.pilot)(target.responsible_id, target.unit.path)
+
+
+def target_updater(user, pilot):
+    """can_update_target for many targets of one pilot: a test of (responsible id, unit path)."""
     if pilot.stage not in ("selected", "rolling_out"):
-        return False
-    if target.responsible_id == user.id or has_authority(user, pilot.unit):
-        return True
-    return user.role == Role.head and in_subtree(target.unit, user.unit)
+        return lambda _responsible_id, _unit_path: False
+    if has_authority(user, pilot.unit):
+        return lambda _responsible_id, _unit_path: True
+    head_path = user.unit.path if user.role == Role.head else None
+
+    def check(responsible_id, unit_path: str) -> bool:
+        if responsible_id == user.id:
+            return True
+        return head_path is not None and unit_path.startswith(head_path)
+
+    return check
 
 
 def can_manage_programmes(user) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from pilotmgr.core.charts import step_chart
@@ -12,8 +15,8 @@ from pilotmgr.core.clock import local_today
 from pilotmgr.core.pagination import Page, paginate
 from pilotmgr.core.permissions import (
     can_plan_rollout,
-    can_update_target,
     has_authority,
+    target_updater,
     visible_pilots_clause,
 )
 from pilotmgr.extensions import db
@@ -26,43 +29,105 @@ from pilotmgr.units.models import Unit
 ROLLOUT_STAGES = ("selected", "rolling_out", "scaled")
 
 
-def is_overdue(target: RolloutTarget, pilot: Pilot, today: date) -> bool:
-    return (
-        target.status != "done"
-        and target.wave <= pilot.rollout_open_wave
-        and target.due_date is not None
-        and target.due_date < today
-    )
-
-
-@dataclass
-class Row:
-    target: RolloutTarget
+class Row(NamedTuple):
+    id: int
+    unit_code: str
+    unit_name: str
+    responsible_id: int | None
+    due_date: date | None
+    wave: int
+    status: str
+    note: str
+    blocked_reason: str
     overdue: bool
     can_update: bool
 
 
-def _attention_first(rows: list[Row]) -> list[Row]:
-    """Overdue and blocked targets first (in tree order), then the rest in tree order."""
-    return sorted(rows, key=lambda r: not (r.overdue or r.target.status == "blocked"))
+def board_rows(user, pilot: Pilot, under: Unit | None, today: date) -> list[Row]:
+    """The board's targets as plain rows (hundreds of them: no ORM objects), attention first:
+    overdue and blocked targets, then the rest, each part in tree order."""
+    query = (
+        select(
+            RolloutTarget.id,
+            Unit.code,
+            Unit.name,
+            RolloutTarget.responsible_id,
+            RolloutTarget.due_date,
+            RolloutTarget.wave,
+            RolloutTarget.status,
+            RolloutTarget.note,
+            RolloutTarget.blocked_reason,
+            Unit.path,
+        )
+        .join(Unit, Unit.id == RolloutTarget.unit_id)
+        .where(RolloutTarget.pilot_id == pilot.id)
+        .order_by(Unit.path)
+    )
+    if under is not None:
+        query = query.where(Unit.path.startswith(under.path, autoescape=True))
+    may_update = target_updater(user, pilot)
+    open_wave = pilot.rollout_open_wave
+    rows = []
+    for tid, code, name, responsible, due, wave, status, note, reason, path in db.session.execute(
+        query
+    ):
+        overdue = status != "done" and wave <= open_wave and due is not None and due < today
+        rows.append(
+            Row(
+                tid,
+                code,
+                name,
+                responsible,
+                due,
+                wave,
+                status,
+                note,
+                reason,
+                overdue,
+                may_update(responsible, path),
+            )
+        )
+    return sorted(rows, key=lambda r: not (r.overdue or r.status == "blocked"))
+
+
+def table_html(rows: list[Row], people: dict[int, str], target_url: str) -> Markup:
+    """The board's table body in one pass: a board may list hundreds of units, and rendering
+    each cell through the template engine cost more than everything else on the page."""
+    labels = {k: escape(str(v)) for k, v in service.STATUS_LABELS.items()}
+    overdue = Markup(' <span class="badge bg-danger">%s</span>') % _("overdue")
+    names = {k: escape(v) for k, v in people.items()}
+    out = []
+    for r in rows:
+        unit = escape(r.unit_name)
+        if r.can_update:
+            unit = Markup(f'<a href="{target_url}{r.id}">{unit}</a>')
+        note = escape(r.blocked_reason if r.status == "blocked" else r.note)
+        due = r.due_date.strftime("%d/%m/%Y") if r.due_date else ""
+        out.append(
+            f'<tr class="target-{r.status}{" overdue" if r.overdue else ""}" '
+            f'data-unit="{escape(r.unit_code)}"><td>{unit}</td>'
+            f"<td>{names.get(r.responsible_id, '—')}</td>"
+            f'<td class="text-nowrap">{due}{overdue if r.overdue else ""}</td><td>{r.wave}</td>'
+            f'<td><span class="badge target-{r.status}">{labels[r.status]}</span></td>'
+            f'<td class="small">{note}</td></tr>'
+        )
+    return Markup("\n".join(out))
 
 
 def board(user, pilot: Pilot, parent: Unit | None = None) -> dict:
     today = local_today()
-    targets = service.targets_of(pilot, parent)
-    rows = _attention_first(
-        [Row(t, is_overdue(t, pilot, today), can_update_target(user, t)) for t in targets]
-    )
+    rows = board_rows(user, pilot, parent, today)
     coverage = coverage_of(pilot.id, today, parent)
+    people = {u.id: u.name for u in service.people(r.responsible_id for r in rows).values()}
     return {
         "rows": rows,
+        "table": table_html(rows, people, url_for("rollout.target", target_id=1)[:-1]),
         "coverage": coverage,
-        "people": service.people(t.responsible_id for t in targets),
         "parents": target_parents(pilot),
         "parent": parent,
         "chart": step_chart(progress(pilot.id, parent), coverage.total, until=today),
         "today": today,
-        "waves": sorted({t.wave for t in targets}),
+        "waves": sorted({r.wave for r in rows}),
         "can_plan": can_plan_rollout(user, pilot),
         "is_head": has_authority(user, pilot.unit),
     }

@@ -1,0 +1,50 @@
+"""A ministry pilot selected for rollout to provinces, and the people around it."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import delete
+
+from pilotmgr.extensions import db
+from pilotmgr.rollout.models import RolloutTarget
+
+
+@pytest.fixture
+def org(make):
+    ministry = make.unit("BO", "Bộ Khoa học và Công nghệ")
+    cds = make.unit("BO-CDS", "Cục Chuyển đổi số quốc gia", ministry)
+    bn = make.unit("BNH", "Tỉnh Bắc Ninh", ministry)
+    bn_dept = make.unit("BNH-KHCN", "Sở KH&CN Bắc Ninh", bn)
+    hn = make.unit("HNI", "Thành phố Hà Nội", ministry)
+    hcm = make.unit("HCM", "Thành phố Hồ Chí Minh", ministry)
+    w = SimpleNamespace(ministry=ministry, cds=cds, bn=bn, bn_dept=bn_dept, hn=hn, hcm=hcm)
+    w.admin = make.user("admin", ministry, email="admin@bo.gov.vn")
+    w.head = make.user("head", ministry, email="head@bo.gov.vn")
+    w.lead = make.user("lead", cds, email="lead@bo.gov.vn")
+    w.head_bn = make.user("head", bn, email="head@bacninh.gov.vn")
+    w.head_bn_dept = make.user("head", bn_dept, email="head.khcn@bacninh.gov.vn")
+    w.staff_bn = make.user("staff", bn_dept, email="staff@bacninh.gov.vn")
+    w.head_hn = make.user("head", hn, email="head@hanoi.gov.vn")
+    w.staff_hn = make.user("staff", hn, email="staff@hanoi.gov.vn")
+    w.pilot = make.pilot("selected", owner=w.lead, unit_=cds, success_formula="Đúng – đủ")
+    # The factory gives a selected pilot one done target; start from an empty plan.
+    db.session.execute(delete(RolloutTarget).where(RolloutTarget.pilot_id == w.pilot.id))
+    db.session.commit()
+    return w
+
+
+def add_target(pilot, unit, responsible=None, status="planned", due=None, wave=1, **extra):
+    target = RolloutTarget(
+        pilot_id=pilot.id,
+        unit_id=unit.id,
+        responsible_id=responsible.id if responsible else None,
+        status=status,
+        due_date=due,
+        wave=wave,
+        **extra,
+    )
+    db.session.add(target)
+    db.session.commit()
+    return target
