@@ -20,7 +20,12 @@ ACTION_LABELS = {
     "create": _l("Added %(what)s"),
     "update": _l("Changed %(what)s"),
     "delete": _l("Removed %(what)s"),
+    "open_wave": _l("Opened the next rollout wave"),
+    "regulation": _l("Recorded the mandatory regulation"),
+    "unit_merged": _l("Moved %(what)s to the unit it was merged into"),
 }
+#: Actions whose before/after values are listed as changes.
+CHANGE_ACTIONS = ("update", "open_wave", "regulation")
 FIELD_LABELS = {
     "title": _l("title"),
     "summary": _l("summary"),
@@ -42,6 +47,17 @@ FIELD_LABELS = {
     "due_date": _l("due date"),
     "deliverable": _l("deliverable"),
     "status": _l("status"),
+    "note": _l("note"),
+    "blocked_reason": _l("reason blocked"),
+    "wave": _l("wave"),
+    "responsible_id": _l("responsible person"),
+    "rollout_open_wave": _l("open waves"),
+    "rollout_guide": _l("rollout guide"),
+    "success_formula": _l("success formula"),
+    "regulation_number": _l("regulation number"),
+    "regulation_date": _l("regulation date"),
+    "regulation_issuer": _l("issued by"),
+    "regulation_title": _l("regulation title"),
 }
 #: Fields that name the object, shown after the headline instead of as a change.
 NAMING_FIELDS = ("title", "name")
@@ -52,6 +68,8 @@ VALUE_LABELS = {
         "in_progress": _l("in progress"),
         "done": _l("done"),
         "cancelled": _l("cancelled"),
+        "planned": _l("planned"),
+        "blocked": _l("blocked"),
     },
     "priority": {"high": _l("high"), "normal": _l("normal"), "low": _l("low")},
     "direction": {"increase": _l("increase"), "decrease": _l("decrease")},
@@ -72,7 +90,9 @@ def describe(entry) -> dict:
     before = entry.before or {}
     name = next((str(after[k]) for k in NAMING_FIELDS if after.get(k)), "")
     changes = []
-    if entry.action == "update":
+    if entry.action == "unit_merged":
+        name = f"{before.get('unit', '')} → {after.get('unit', '')}"
+    if entry.action in CHANGE_ACTIONS:
         for key, new in after.items():
             label = FIELD_LABELS.get(key, key.replace("_", " "))
             changes.append(f"{label}: {_show(key, before.get(key))} → {_show(key, new)}")
