@@ -121,6 +121,8 @@ def target_updater(user, pilot):
         return lambda _responsible_id, _unit_path: False
     if has_authority(user, pilot.unit):
         return lambda _responsible_id, _unit_path: True
+    if pilot.stage != "rolling_out":  # target units act once the rollout is approved
+        return lambda _responsible_id, _unit_path: False
     head_path = user.unit.path if user.role == Role.head else None
 
     def check(responsible_id, unit_path: str) -> bool:

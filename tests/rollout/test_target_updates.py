@@ -66,6 +66,14 @@ def test_who_may_update_a_target(org, make, api, rolling, kind):
     assert found.status == ("in_progress" if expected == 200 else "planned")
 
 
+def test_target_units_wait_for_the_approval_while_heads_may_already_adjust(org, rolling):
+    org.pilot.stage = "selected"
+    db.session.commit()
+    assert not can_update_target(org.staff_bn, rolling)
+    assert not can_update_target(org.head_bn, rolling)
+    assert can_update_target(org.head, rolling)
+
+
 def test_nobody_updates_targets_once_the_pilot_is_scaled(org, rolling):
     org.pilot.stage = "scaled"
     db.session.commit()
