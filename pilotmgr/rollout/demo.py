@@ -55,6 +55,7 @@ def _all_provinces(ctx, pilot) -> None:
                 status="planned",
             )
         )
+    _bac_ninh_still_working(ctx, pilot)
     _done_days(ctx, pilot, start=-40)
     open_ones = db.session.scalars(
         select(RolloutTarget)
@@ -64,6 +65,18 @@ def _all_provinces(ctx, pilot) -> None:
     if open_ones is not None:
         open_ones.status = "blocked"
         open_ones.blocked_reason = BLOCKED
+
+
+def _bac_ninh_still_working(ctx, pilot) -> None:
+    """Bắc Ninh (whose head can log in) is still at work; Huế finished in its place."""
+    by_unit = {
+        t.unit_id: t
+        for t in db.session.scalars(select(RolloutTarget).where(RolloutTarget.pilot_id == pilot.id))
+    }
+    bac_ninh, hue = by_unit.get(ctx.units["BNH"].id), by_unit.get(ctx.units["HUE"].id)
+    if bac_ninh is not None and hue is not None and bac_ninh.status == "done":
+        bac_ninh.status, hue.status = "in_progress", "done"
+        bac_ninh.note = "Đã kết nối dữ liệu dân cư; đang tập huấn bộ phận một cửa."
 
 
 def _done_days(ctx, pilot, start: int) -> None:
