@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
@@ -70,6 +71,7 @@ def targets_of(pilot: Pilot, under: Unit | None = None) -> list[RolloutTarget]:
     query = (
         select(RolloutTarget)
         .join(RolloutTarget.unit)
+        .options(contains_eager(RolloutTarget.unit))
         .where(RolloutTarget.pilot_id == pilot.id)
         .order_by(Unit.path)
     )
