@@ -86,3 +86,13 @@ def test_open_targets_appear_in_my_work(org, make, login):
     section = html.split('id="my-targets"')[1].split("</section>")[0]
     assert "Thành phố Hà Nội" in section
     assert "Hải Phòng" not in section  # its wave is not open yet
+
+
+def test_names_and_notes_on_the_board_are_escaped(org, make, login):
+    odd = make.unit("ODD", "Xã <b>Mới</b>", org.ministry)
+    add_target(org.pilot, odd, None, status="blocked", blocked_reason="<script>x</script>")
+    org.pilot.stage = "rolling_out"
+    db.session.commit()
+    html = login(org.head).get(f"/pilots/{org.pilot.id}/rollout").get_data(as_text=True)
+    assert "Xã &lt;b&gt;Mới&lt;/b&gt;" in html and "<b>Mới</b>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x" not in html
