@@ -51,6 +51,10 @@ def merge_units(actor, data: Mapping) -> dict:
     }
     source.is_active = False
     source.merged_into_id = target.id
+    # Units merged into A earlier now lead to B as well.
+    db.session.execute(
+        update(Unit).where(Unit.merged_into_id == source.id).values(merged_into_id=target.id)
+    )
     db.session.flush()
     audit.record(
         actor=actor,

@@ -116,3 +116,11 @@ def test_the_admin_page_merges_and_reports_the_counts(org, login):
     assert db.session.get(Unit, org.hcm.id).merged_into_id == org.hn.id
     # A merged unit no longer appears among the units to choose from.
     assert "Thành phố Hồ Chí Minh" not in response.get_data(as_text=True).split("<form")[1]
+
+
+def test_units_merged_earlier_follow_to_the_new_unit(org):
+    merge_units(org.admin, {"source": "HCM", "target": "BNH"})
+    merge_units(org.admin, {"source": "BNH", "target": "HNI"})
+    db.session.commit()
+    assert db.session.get(Unit, org.hcm.id).merged_into_id == org.hn.id
+    assert db.session.get(Unit, org.bn.id).merged_into_id == org.hn.id
