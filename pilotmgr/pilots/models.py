@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, event
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pilotmgr.auth.models import User
@@ -74,6 +74,8 @@ class Pilot(VersionedMixin, TimestampMixin, db.Model):
     regulation_number: Mapped[str] = mapped_column(String(80), nullable=False, default="")
     regulation_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     regulation_issuer: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    #: Rollout targets in waves up to this one are open (see RolloutTarget.wave).
+    rollout_open_wave: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     challenge: Mapped[Challenge | None] = relationship(lazy="raise")
