@@ -4,14 +4,14 @@ The scan compares one row per deadline with its current step instead of building
 reminder's key, and reads the open tasks due on each day from one covering index.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -47,6 +47,19 @@ TASKS = Deadlines(
     ),
 )
 
+#: A rollout target reminds once its pilot is rolling out and its wave has been opened.
+ROLLOUT_TARGETS = Deadlines(
+    subject="rollout_target",
+    table="rollout_targets d",
+    joins="JOIN pilots p ON p.id = d.pilot_id",
+    due="d.due_date",
+    person="d.responsible_id",
+    where=(
+        "d.status <> 'done' AND d.responsible_id IS NOT NULL "
+        "AND p.stage = 'rolling_out' AND d.wave <= p.rollout_open_wave"
+    ),
+)
+
 INSERT = (
     "INSERT INTO reminders (key, subject_type, subject_id, pilot_id, kind, step, deadline, "
     "recipient_id, due_at, status, created_at, sent_at, batch)"

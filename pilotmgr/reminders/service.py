@@ -160,6 +160,11 @@ def plan_tasks(plan: Plan) -> Iterable[tuple]:
     return ()
 
 
+def plan_rollout_targets(plan: Plan) -> Iterable[tuple]:
+    record_deadlines(plan, deadlines.ROLLOUT_TARGETS)
+    return ()
+
+
 def record_deadlines(plan: Plan, spec: deadlines.Deadlines) -> None:
     """Record the current step of every live deadline of a kind, and its escalation, in SQL."""
     chain, escalations = _steps_by_day(plan)
@@ -239,7 +244,12 @@ def plan_decisions(plan: Plan) -> Iterable[tuple]:
 
 
 #: Every kind of deadline the scan knows; another subject is one more function here.
-SUBJECTS: list[Callable[[Plan], Iterable[tuple]]] = [plan_tasks, plan_pilot_ends, plan_decisions]
+SUBJECTS: list[Callable[[Plan], Iterable[tuple]]] = [
+    plan_tasks,
+    plan_rollout_targets,
+    plan_pilot_ends,
+    plan_decisions,
+]
 
 
 # --- the scan ------------------------------------------------------------------------------
