@@ -1,7 +1,7 @@
-"""Reminder scan state: each deadline's latest recorded step, and tasks by due date
+"""Reminder scan state: each deadline's latest recorded step; tasks and targets by due date
 
 The scan compares one row per deadline with its current step instead of building every
-reminder's key, and reads the open tasks due on each day from one covering index.
+reminder's key, and reads the open tasks (and rollout targets) due on each day by index.
 
 Revision ID: 0007
 Revises: 0004
@@ -32,9 +32,15 @@ def upgrade():
         batch_op.create_index(
             "ix_tasks_due_status", ["due_date", "status", "assignee_id", "pilot_id"], unique=False
         )
+    with op.batch_alter_table("rollout_targets", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rollout_targets_due_date"), ["due_date"], unique=False
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("rollout_targets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rollout_targets_due_date"))
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.drop_index("ix_tasks_due_status")
     op.drop_table("reminder_states")

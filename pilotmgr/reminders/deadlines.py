@@ -60,6 +60,9 @@ ROLLOUT_TARGETS = Deadlines(
     ),
 )
 
+#: Every kind of deadline the scan plans in SQL.
+SUBJECTS = (TASKS, ROLLOUT_TARGETS)
+
 INSERT = (
     "INSERT INTO reminders (key, subject_type, subject_id, pilot_id, kind, step, deadline, "
     "recipient_id, due_at, status, created_at, sent_at, batch)"
@@ -87,64 +90,76 @@ def chain_sql(spec: Deadlines, steps: str, mark: str, rules: bool, order: bool) 
     )
 
 
-def escalation_sql(spec: Deadlines, steps: str, unit: str, mark: str, rules: bool, order: bool):
+def escalation_sql(spec: Deadlines, steps: str, mark: str, rules: bool, order: bool) -> str:
     """The INSERT recording each escalation due to the heads, unless already recorded.
 
-    `steps` is a VALUES list of (due, rules_id, tail, due_at); `unit` an SQL expression for
-    the unit whose heads hear of a delay by `person` (their own, or the nearest above with
-    heads).
+    `steps` is a VALUES list of (due, rules_id, tail, due_at); the heads come from `HEADS`.
     """
     recorded = (
         f" AND NOT EXISTS (SELECT 1 FROM reminder_states st WHERE st.subject_type = "
         f"'{spec.subject}' AND st.subject_id = d.id AND st.escalated_deadline = {spec.due})"
     )
     to_heads = (
-        f"JOIN users person ON person.id = {spec.person} JOIN users h ON h.unit_id = {unit} "
-        "AND h.role = 'head' AND h.is_active_account AND h.id <> person.id "
+        f"JOIN users person ON person.id = {spec.person} "
+        "JOIN scan_heads h ON h.unit_id = person.unit_id AND h.head_id <> person.id "
     )
     return (
         f"WITH steps (due, rules_id, tail, due_at) AS (VALUES {steps}) {INSERT} "
-        f"SELECT '{spec.subject}:' || d.id || s.tail || h.id, '{spec.subject}', d.id, "
-        f"d.pilot_id, 'escalation', 'esc', {spec.due}, h.id, s.due_at, 'sent', "
+        f"SELECT '{spec.subject}:' || d.id || s.tail || h.head_id, '{spec.subject}', d.id, "
+        f"d.pilot_id, 'escalation', 'esc', {spec.due}, h.head_id, s.due_at, 'sent', "
         f"{mark}, {mark}, {mark} {_from(spec, rules, to_heads)}{recorded}"
-        f"{' ORDER BY d.id, h.id' if order else ''} ON CONFLICT (key) DO NOTHING"
+        f"{' ORDER BY d.id, h.head_id' if order else ''} ON CONFLICT (key) DO NOTHING"
     )
 
 
-def remember_sql(subject: str, mark: str, order: bool) -> tuple[str, str]:
-    """Remember the chain steps and escalations this scan recorded (`mark`: its token).
+#: Who hears of delays by a person of each unit: the unit's heads, or the nearest above it
+#: with heads. A temporary table for one scan, so the lookup is by key.
+HEADS = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS scan_heads "
+    "(unit_id INTEGER NOT NULL, head_id INTEGER NOT NULL, PRIMARY KEY (unit_id, head_id))",
+    "DELETE FROM scan_heads",
+    "INSERT INTO scan_heads (unit_id, head_id) VALUES ({mark}, {mark})",
+)
+
+
+def remember_sql(mark: str, order: bool) -> list[str]:
+    """Remember the chain steps and escalations a scan recorded (`mark`: its token).
 
     A changed deadline starts afresh: its escalation is not yet recorded.
     """
     steps = (
         "INSERT INTO reminder_states (subject_type, subject_id, deadline, step, recipient_id) "
         "SELECT subject_type, subject_id, deadline, step, recipient_id FROM reminders "
-        f"WHERE batch = {mark} AND subject_type = '{subject}' AND kind <> 'escalation' "
-        f"{'ORDER BY subject_id ' if order else ''}ON CONFLICT (subject_type, subject_id) "
-        "DO UPDATE SET "
+        f"WHERE batch = {mark} AND kind IN ('before', 'due', 'overdue') "
+        f"{'ORDER BY subject_type, subject_id ' if order else ''}"
+        "ON CONFLICT (subject_type, subject_id) DO UPDATE SET "
         "deadline = excluded.deadline, step = excluded.step, "
         "recipient_id = excluded.recipient_id, escalated_deadline = CASE WHEN "
         "reminder_states.deadline = excluded.deadline THEN reminder_states.escalated_deadline END"
     )
-    escalations = (
+    escalations = [
         "UPDATE reminder_states SET escalated_deadline = deadline "
-        f"WHERE subject_type = '{subject}' AND subject_id IN (SELECT subject_id FROM reminders "
-        f"WHERE batch = {mark} AND subject_type = '{subject}' AND kind = 'escalation')"
-    )
-    return steps, escalations
+        f"WHERE subject_type = '{spec.subject}' AND subject_id IN (SELECT subject_id "
+        f"FROM reminders WHERE batch = {mark} AND subject_type = '{spec.subject}' "
+        "AND kind = 'escalation')"
+        for spec in SUBJECTS
+    ]
+    return [steps, *escalations]
 
 
 def _from(spec: Deadlines, rules: bool, more: str = "") -> str:
     """FROM the due steps joined to the live deadlines due on their day, under their rules.
 
-    Without programme rules every deadline follows the defaults (rules_id 0), and the scan
-    need not look up each deadline's programme.
+    The steps come first (CROSS JOIN keeps SQLite to that order): each day's deadlines are
+    then read from an index on the due date. Without programme rules every deadline follows
+    the defaults (rules_id 0), and the scan need not look up each deadline's programme.
     """
-    joined = f"FROM steps s JOIN {spec.table} ON {spec.due} = s.due {spec.joins} {more}"
+    joined = f"FROM steps s CROSS JOIN {spec.table} {spec.joins} {more}"
+    on_day = f"{spec.due} = s.due AND {spec.where}"
     if not rules:
-        return f"{joined}WHERE {spec.where}"
+        return f"{joined}WHERE {on_day}"
     return (
         f"{joined}LEFT JOIN challenges c ON c.id = p.challenge_id "
         "LEFT JOIN reminder_rules rr ON rr.programme_id = c.programme_id "
-        f"WHERE {spec.where} AND s.rules_id = COALESCE(rr.programme_id, 0)"
+        f"WHERE {on_day} AND s.rules_id = COALESCE(rr.programme_id, 0)"
     )

@@ -69,6 +69,7 @@ class Plan:
     token: str = ""
     #: The VALUES lists of steps due by due date, worked out once per scan (see deadlines.py).
     steps: tuple[str, str] | None = None
+    heads_ready: bool = False
 
     def __post_init__(self):
         self.zone = local_zone()
@@ -108,22 +109,8 @@ class Plan:
             return f"TIMESTAMPTZ '{value.astimezone(UTC).isoformat()}'"
         return f"DATE '{value.isoformat()}'"
 
-    def escalation_unit(self, unit: str) -> str:
-        """SQL for the unit whose heads hear of delays in `unit`: itself, or the nearest above.
-
-        Only units without heads of their own are listed; 0 (nobody) when none above has any.
-        """
-        moved = [
-            (uid, self.heads_unit(uid))
-            for uid in sorted(self.unit_paths)
-            if not self.heads_by_unit.get(uid)
-        ]
-        if not moved:
-            return unit
-        cases = " ".join(f"WHEN {uid} THEN {to}" for uid, to in moved)
-        return f"(CASE {unit} {cases} ELSE {unit} END)"
-
     def heads_unit(self, unit_id: int) -> int:
+        """The unit whose heads hear of delays in this one: itself or the nearest above; 0: none."""
         ids = [int(p) for p in self.unit_paths.get(unit_id, "").strip("/").split("/") if p]
         return next((uid for uid in reversed(ids) if self.heads_by_unit.get(uid)), 0)
 
@@ -176,11 +163,26 @@ def record_deadlines(plan: Plan, spec: deadlines.Deadlines) -> None:
     if chain:
         conn.exec_driver_sql(deadlines.chain_sql(spec, chain, mark, rules, order), moment)
     if escalations:
-        unit = plan.escalation_unit("person.unit_id")
-        sql = deadlines.escalation_sql(spec, escalations, unit, mark, rules, order)
+        _fill_heads(plan)
+        sql = deadlines.escalation_sql(spec, escalations, mark, rules, order)
         conn.exec_driver_sql(sql, moment)
-    for sql in deadlines.remember_sql(spec.subject, mark, order):
-        conn.exec_driver_sql(sql, (plan.token,))
+
+
+def _fill_heads(plan: Plan) -> None:
+    if plan.heads_ready:
+        return
+    create, empty, insert = deadlines.HEADS
+    conn = db.session.connection()
+    conn.exec_driver_sql(create)
+    conn.exec_driver_sql(empty)
+    pairs = [
+        (uid, head)
+        for uid in sorted(plan.unit_paths)
+        for head in plan.heads_by_unit.get(plan.heads_unit(uid), [])
+    ]
+    if pairs:
+        conn.exec_driver_sql(insert.format(mark="?" if plan.sqlite else "%s"), pairs)
+    plan.heads_ready = True
 
 
 def _steps_by_day(plan: Plan) -> tuple[str, str]:
@@ -268,6 +270,9 @@ def scan(now: datetime | None = None) -> ScanResult:
     rows = [r for subject in SUBJECTS for r in subject(plan)]
     planned = _insert_new(rows, plan.token)
     if planned:
+        conn = db.session.connection()
+        for sql in deadlines.remember_sql("?" if plan.sqlite else "%s", not plan.sqlite):
+            conn.exec_driver_sql(sql, (plan.token,))
         messages.notify(plan.token, now)
     return ScanResult(planned=planned, delivered=planned)
 
