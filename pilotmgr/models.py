@@ -16,6 +16,7 @@ from pilotmgr.reminders.models import (  # noqa: F401
     OutboxMail,
     Reminder,
     ReminderRule,
+    ReminderState,
 )
 from pilotmgr.results.models import (  # noqa: F401
     CriterionWeights,

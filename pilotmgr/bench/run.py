@@ -192,16 +192,21 @@ class BenchContext:
     def timed(self, name: str, fn: Callable[[], Any]) -> dict:
         """One timed call in the current context (jobs such as a reminder scan)."""
         before = self.counter.count
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
         entry = {
             "ms": round((time.perf_counter() - start) * 1000, 2),
+            "cpu_ms": round((time.process_time() - cpu) * 1000, 2),
             "queries": self.counter.count - before,
         }
         section = "small_jobs" if self.small else "jobs"
         self.report.setdefault(section, {})[name] = entry
         if not self.small:
-            print(f"  {name:<28} {entry['ms']:9.1f} ms   {entry['queries']:3d} queries", flush=True)
+            print(
+                f"  {name:<28} {entry['ms']:9.1f} ms   {entry['queries']:3d} queries"
+                f"   (CPU {entry['cpu_ms']:.1f} ms)",
+                flush=True,
+            )
         return entry
 
 
@@ -349,7 +354,8 @@ def print_table(report: dict) -> None:
     for name, entry in report.get("jobs", {}).items():
         small = report.get("small_jobs", {}).get(name, {}).get("queries", "")
         print(
-            f"{name + ' (job)':<28} {entry['ms']:8.1f} {'':>8} {'':>8} {entry['queries']:8d}"
+            f"{name + ' (job)':<28} {entry['ms']:8.1f} {'':>8} {entry.get('cpu_ms', 0):8.1f}"
+            f" {entry['queries']:8d}"
             f" {small:>8}"
         )
     print(f"({n:,} pilots; query counts also at {small_n} pilots)")

@@ -122,7 +122,11 @@ class Task(VersionedMixin, TimestampMixin, db.Model):
     """Clear person, clear task, clear priority, clear time, clear result."""
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_date"),)
+    __table_args__ = (
+        Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_date"),
+        # The reminder scan reads the open tasks due on each day from this index alone.
+        Index("ix_tasks_due_status", "due_date", "status", "assignee_id", "pilot_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id"), nullable=False, index=True)

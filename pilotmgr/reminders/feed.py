@@ -1,17 +1,21 @@
-"""The personal iCalendar feed: a user's open task deadlines and their pilots' end dates."""
+"""The personal iCalendar feed: a user's open task and rollout deadlines, their pilots' ends."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import now
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
+from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
 
 
 def user_by_secret(secret: str) -> User | None:
@@ -37,7 +41,8 @@ def calendar_for(user: User) -> bytes:
             Task.assignee_id == user.id,
             Task.status.in_(OPEN_TASK_STATUSES),
             Task.due_date.is_not(None),
-            Pilot.stage.not_in(("closed", "scaled")),
+            Pilot.stage != "closed",
+            or_(Pilot.stage != "scaled", Task.created_at >= Pilot.stage_changed_at),
         )
         .order_by(Task.due_date)
     )
@@ -52,6 +57,7 @@ def calendar_for(user: User) -> bytes:
                 stamp,
             )
         )
+    _add_rollout_targets(cal, user, base, stamp)
     pilots = db.session.scalars(
         select(Pilot).where(
             Pilot.owner_id == user.id, Pilot.stage == "piloting", Pilot.end_date.is_not(None)
@@ -69,6 +75,36 @@ def calendar_for(user: User) -> bytes:
             )
         )
     return cal.to_ical()
+
+
+def _add_rollout_targets(cal: Calendar, user: User, base: str, stamp) -> None:
+    """The opened, unfinished rollout targets the user answers for, as all-day events."""
+    targets = db.session.execute(
+        select(RolloutTarget, Pilot.title, Unit.name)
+        .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
+        .join(Unit, Unit.id == RolloutTarget.unit_id)
+        .where(
+            RolloutTarget.responsible_id == user.id,
+            RolloutTarget.status != "done",
+            RolloutTarget.due_date.is_not(None),
+            RolloutTarget.wave <= Pilot.rollout_open_wave,
+            Pilot.stage == "rolling_out",
+        )
+        .order_by(RolloutTarget.due_date, RolloutTarget.id)
+    )
+    with force_locale(user.lang):
+        for target, pilot_title, unit_name in targets:
+            summary = _("Rollout in %(unit)s: %(pilot)s", unit=unit_name, pilot=pilot_title)
+            cal.add_component(
+                _all_day(
+                    f"rollout-{target.id}@pilotmgr",
+                    target.due_date,
+                    str(summary),
+                    target.note,
+                    f"{base}/pilots/{target.pilot_id}#rollout",
+                    stamp,
+                )
+            )
 
 
 def _all_day(uid, day, summary, description, url, stamp) -> Event:

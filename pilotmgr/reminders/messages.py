@@ -25,6 +25,8 @@ from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task
 from pilotmgr.reminders.models import Notification, OutboxMail, Reminder
 from pilotmgr.reminders.workdays import calendar_around
+from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
 
 Translate = Callable[[str], str]
 
@@ -76,6 +78,16 @@ def describe(reminder_ids, langs: dict[int, str] | None = None) -> dict[int, Des
         .outerjoin(User, User.id == Task.assignee_id)
         .where(Task.id.in_({r.subject_id for r in reminders if r.subject_type == "task"}))
     )
+    targets = _rows_by_id(
+        select(RolloutTarget.id, Unit.name, User.name)
+        .join(Unit, Unit.id == RolloutTarget.unit_id)
+        .outerjoin(User, User.id == RolloutTarget.responsible_id)
+        .where(
+            RolloutTarget.id.in_(
+                {r.subject_id for r in reminders if r.subject_type == "rollout_target"}
+            )
+        )
+    )
     pilots = _rows_by_id(
         select(Pilot.id, Pilot.title).where(Pilot.id.in_({r.pilot_id for r in reminders}))
     )
@@ -91,17 +103,23 @@ def describe(reminder_ids, langs: dict[int, str] | None = None) -> dict[int, Des
             tr = translator()
             for r in group:
                 task = tasks.get(r.subject_id) if r.subject_type == "task" else None
+                target = targets.get(r.subject_id) if r.subject_type == "rollout_target" else None
+                person = task or target
                 facts = {
                     "task": task.title if task else "",
-                    "assignee": (task.name or "") if task else "",
+                    "unit": target[1] if target else "",
+                    "assignee": (person[2] or "") if person else "",
                     "pilot": pilots[r.pilot_id].title if r.pilot_id in pilots else "",
                     "due": r.deadline.strftime("%d/%m/%Y"),
                     # Counted from the reminder's own moment: the text says what was true then.
                     "late": _between(cal, r.deadline, r.due_at.astimezone(zone).date()),
                     "left": _between(cal, r.due_at.astimezone(zone).date(), r.deadline),
                 }
-                title, body = compose(tr, r.kind, facts)
-                anchor = f"#task-{r.subject_id}" if task else ""
+                if target:
+                    title, body = compose_rollout(tr, r.kind, facts)
+                else:
+                    title, body = compose(tr, r.kind, facts)
+                anchor = f"#task-{r.subject_id}" if task else "#rollout" if target else ""
                 url = f"{base}/pilots/{r.pilot_id}{anchor}" if r.pilot_id else f"{base}/"
                 found[r.id] = Described(r.id, title, body, url)
     return found
@@ -259,4 +277,38 @@ def compose(tr: Translate, kind: str, f: dict) -> tuple[str, str]:
     return (
         tr("Awaiting your decision: %(pilot)s") % f,
         tr("The pilot “%(pilot)s” has been waiting for a decision since %(due)s.") % f,
+    )
+
+
+def compose_rollout(tr: Translate, kind: str, f: dict) -> tuple[str, str]:
+    """The title and body for a rollout target's reminder: the model, reaching one unit."""
+    if kind == "before":
+        return (
+            tr("Due in %(n)s working days: rollout in %(unit)s")
+            % {"n": f["left"], "unit": f["unit"]},
+            tr("Rolling out “%(pilot)s” in %(unit)s is due on %(due)s.") % f,
+        )
+    if kind == "due":
+        return (
+            tr("Due today: rollout in %(unit)s") % f,
+            tr("Rolling out “%(pilot)s” in %(unit)s is due today, %(due)s.") % f,
+        )
+    if kind == "overdue":
+        return (
+            tr("Overdue by %(n)s working days: rollout in %(unit)s")
+            % {"n": f["late"], "unit": f["unit"]},
+            tr(
+                "Rolling out “%(pilot)s” in %(unit)s was due on %(due)s. "
+                "Finish it, or agree a new due date and say why."
+            )
+            % f,
+        )
+    facts = f | {"n": f["late"]}
+    return (
+        tr("Escalation: the rollout in %(unit)s is %(n)s working days overdue") % facts,
+        tr(
+            "%(assignee)s has not finished rolling out “%(pilot)s” in %(unit)s, "
+            "due on %(due)s (%(n)s working days late)."
+        )
+        % facts,
     )

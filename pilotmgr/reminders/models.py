@@ -106,3 +106,25 @@ class ReminderRule(db.Model):
     escalate_after: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=3)
     pilot_end_days: Mapped[str] = mapped_column(String(64), nullable=False, default="10,3")
     decision_after: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=5)
+
+
+class ReminderState(db.Model):
+    """The latest step recorded for each deadline subject, so a scan skips what it has sent.
+
+    Only a shortcut: a scan compares one row per deadline instead of building its keys, and
+    the reminders' unique key still decides that each reminder is recorded once.
+    """
+
+    __tablename__ = "reminder_states"
+    # SQLite: the primary key is the table's own order, so a lookup is one search.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    subject_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: The deadline the step below belongs to; a changed deadline starts its chain again.
+    deadline: Mapped[date] = mapped_column(Date, nullable=False)
+    #: The latest chain step recorded for that deadline (b7, b3, b1, due, o1, o2, …).
+    step: Mapped[str] = mapped_column(String(16), nullable=False)
+    recipient_id: Mapped[int] = mapped_column(nullable=False)
+    #: The deadline whose escalation was recorded; none yet for the current one when it differs.
+    escalated_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)

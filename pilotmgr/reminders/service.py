@@ -22,8 +22,8 @@ from pilotmgr.auth.models import Role, User
 from pilotmgr.core.clock import local_zone
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.extensions import db
-from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Challenge, Pilot, Task
-from pilotmgr.reminders import messages
+from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.reminders import deadlines, messages
 from pilotmgr.reminders.models import Reminder, ReminderRule
 from pilotmgr.reminders.rules import (
     DEFAULT_RULES,
@@ -67,12 +67,13 @@ class Plan:
     now: datetime
     #: Stamped on every reminder this scan records; its channels are written from these rows.
     token: str = ""
+    #: The VALUES lists of steps due by due date, worked out once per scan (see deadlines.py).
+    steps: tuple[str, str] | None = None
+    heads_ready: bool = False
 
     def __post_init__(self):
         self.zone = local_zone()
         self._due_at: dict[date, datetime] = {}
-        self._task_steps: dict[tuple, tuple[Step | None, Step | None]] = {}
-        self._nearest: dict[int, list[int]] = {}
         self._stored: dict = {}
         self.sqlite = db.session.connection().dialect.name == "sqlite"
 
@@ -100,37 +101,23 @@ class Plan:
             self._stored[value] = found
         return found
 
-    def task_steps(self, due: date, programme_id) -> tuple[Step | None, Step | None]:
-        """The chain step and the escalation due for a deadline; many tasks share a date."""
-        key = (due, programme_id)
-        found = self._task_steps.get(key)
-        if found is None:
-            rules = self.rules_for(programme_id)
-            found = (
-                task_step(self.cal, due, self.ref, rules),
-                escalation_step(self.cal, due, self.ref, rules),
-            )
-            self._task_steps[key] = found
-        return found
+    def literal(self, value) -> str:
+        """A date or UTC datetime of our own making as an SQL literal (no user text here)."""
+        if self.sqlite:
+            return f"'{self.stored(value)}'"
+        if isinstance(value, datetime):
+            return f"TIMESTAMPTZ '{value.astimezone(UTC).isoformat()}'"
+        return f"DATE '{value.isoformat()}'"
+
+    def heads_unit(self, unit_id: int) -> int:
+        """The unit whose heads hear of delays in this one: itself or the nearest above; 0: none."""
+        ids = [int(p) for p in self.unit_paths.get(unit_id, "").strip("/").split("/") if p]
+        return next((uid for uid in reversed(ids) if self.heads_by_unit.get(uid)), 0)
 
     def heads_above(self, unit_id: int) -> list[int]:
         """Heads of the unit and of every unit above it (who may decide for it)."""
         ids = [int(p) for p in self.unit_paths.get(unit_id, "").strip("/").split("/") if p]
         return [head for uid in ids for head in self.heads_by_unit.get(uid, [])]
-
-    def nearest_heads(self, unit_id: int) -> list[int]:
-        """The heads of the unit itself, or of the nearest unit above it that has any."""
-        if unit_id in self._nearest:
-            return self._nearest[unit_id]
-        self._nearest[unit_id] = self._find_nearest(unit_id)
-        return self._nearest[unit_id]
-
-    def _find_nearest(self, unit_id: int) -> list[int]:
-        ids = [int(p) for p in self.unit_paths.get(unit_id, "").strip("/").split("/") if p]
-        for uid in reversed(ids):
-            if self.heads_by_unit.get(uid):
-                return self.heads_by_unit[uid]
-        return []
 
 
 def row(subject: str, subject_id: int, pilot_id, step: Step, deadline: date, to: int, plan: Plan):
@@ -152,72 +139,76 @@ def row(subject: str, subject_id: int, pilot_id, step: Step, deadline: date, to:
     )
 
 
-# --- subjects: each returns the reminder rows due as of the plan's reference day ----------
+# --- subjects: each records, or returns the rows of, the reminders due as of the reference day
 
 
 def plan_tasks(plan: Plan) -> Iterable[tuple]:
-    longest = max(max(r.before_days) for r in [DEFAULT_RULES, *plan.rules.values()])
-    horizon = plan.cal.shift(plan.ref, longest)
-    earliest = plan.cal.first + timedelta(days=31)
-    assignee = User.__table__.alias("assignee")
-    query = (
-        select(
-            Task.id,
-            Task.due_date,
-            Task.assignee_id,
-            Task.pilot_id,
-            Challenge.programme_id,
-            assignee.c.unit_id,
-        )
-        .join(Pilot, Pilot.id == Task.pilot_id)
-        .join(assignee, assignee.c.id == Task.assignee_id)
-        .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
-        .where(
-            Task.status.in_(OPEN_TASK_STATUSES),
-            Pilot.stage.not_in(("closed", "scaled")),
-            Task.due_date.is_not(None),
-            Task.due_date <= horizon,
-            Task.due_date >= earliest,
-        )
-    )
-    tasks = db.session.connection().execute(query).all()
-    wanted = []
-    for task_id, due, to, pilot_id, programme_id, unit_id in tasks:
-        step, escalation = plan.task_steps(due, programme_id)
-        if step is not None:
-            wanted.append((task_id, pilot_id, step, due, to))
-        if escalation is not None:
-            for head in plan.nearest_heads(unit_id):
-                if head != to:
-                    wanted.append((task_id, pilot_id, escalation, due, head))
-    done = _recorded_task_steps(plan, {(due, step.step) for _t, _p, step, due, _to in wanted})
-    for task_id, pilot_id, step, due, to in wanted:
-        if (task_id, due.isoformat(), step.step, to) not in done:
-            yield row("task", task_id, pilot_id, step, due, to, plan)
+    record_deadlines(plan, deadlines.TASKS)
+    return ()
 
 
-def _recorded_task_steps(plan: Plan, pairs: set[tuple[date, str]]) -> set[tuple]:
-    """(task, deadline, step, recipient) already recorded for the steps due now.
+def plan_rollout_targets(plan: Plan) -> Iterable[tuple]:
+    record_deadlines(plan, deadlines.ROLLOUT_TARGETS)
+    return ()
 
-    Asking by (deadline, step) pairs — a few hundred, however many tasks share them — lets a
-    scan with nothing new skip every task without building its keys.
-    """
-    found: set[tuple] = set()
-    if not pairs:
-        return found
+
+def record_deadlines(plan: Plan, spec: deadlines.Deadlines) -> None:
+    """Record the current step of every live deadline of a kind, and its escalation, in SQL."""
+    chain, escalations = _steps_by_day(plan)
     conn = db.session.connection()
     mark = "?" if plan.sqlite else "%s"
-    pairs = sorted(pairs)
-    for start in range(0, len(pairs), 500):
-        chunk = pairs[start : start + 500]
-        values = ", ".join([f"({mark}, {mark})"] * len(chunk))
-        sql = (
-            "SELECT subject_id, deadline, step, recipient_id FROM reminders "
-            f"WHERE subject_type = 'task' AND (deadline, step) IN (VALUES {values})"
-        )
-        params = tuple(v for due, step in chunk for v in (plan.stored(due), step))
-        found.update((s, str(d), st, r) for s, d, st, r in conn.exec_driver_sql(sql, params))
-    return found
+    moment = (plan.stored(plan.now), plan.stored(plan.now), plan.token)
+    order = not plan.sqlite  # PostgreSQL: concurrent scans take their row locks in one order
+    rules = bool(plan.rules)
+    if chain:
+        conn.exec_driver_sql(deadlines.chain_sql(spec, chain, mark, rules, order), moment)
+    if escalations:
+        _fill_heads(plan)
+        sql = deadlines.escalation_sql(spec, escalations, mark, rules, order)
+        conn.exec_driver_sql(sql, moment)
+
+
+def _fill_heads(plan: Plan) -> None:
+    if plan.heads_ready:
+        return
+    create, empty, insert = deadlines.HEADS
+    conn = db.session.connection()
+    conn.exec_driver_sql(create)
+    conn.exec_driver_sql(empty)
+    pairs = [
+        (uid, head)
+        for uid in sorted(plan.unit_paths)
+        for head in plan.heads_by_unit.get(plan.heads_unit(uid), [])
+    ]
+    if pairs:
+        conn.exec_driver_sql(insert.format(mark="?" if plan.sqlite else "%s"), pairs)
+    plan.heads_ready = True
+
+
+def _steps_by_day(plan: Plan) -> tuple[str, str]:
+    """VALUES lists of the chain step and the escalation due for each possible due date."""
+    if plan.steps is not None:
+        return plan.steps
+    longest = max(max(r.before_days) for r in [DEFAULT_RULES, *plan.rules.values()])
+    horizon = plan.cal.shift(plan.ref, longest)
+    day = plan.cal.first + timedelta(days=31)
+    chain, escalations = [], []
+    rule_sets = [(0, DEFAULT_RULES), *plan.rules.items()]
+    while day <= horizon:
+        for rules_id, rules in rule_sets:
+            step = task_step(plan.cal, day, plan.ref, rules)
+            if step is None:
+                continue
+            due, tail = plan.literal(day), f"':{step.kind}:{day.isoformat()}:{step.step}:'"
+            at = plan.literal(plan.due_at(step))
+            chain.append(f"({due}, {rules_id}, {tail}, '{step.kind}', '{step.step}', {at})")
+            esc = escalation_step(plan.cal, day, plan.ref, rules)
+            if esc is not None:
+                tail = f"':escalation:{day.isoformat()}:esc:'"
+                escalations.append(f"({due}, {rules_id}, {tail}, {plan.literal(plan.due_at(esc))})")
+        day += timedelta(days=1)
+    plan.steps = (", ".join(chain), ", ".join(escalations))
+    return plan.steps
 
 
 def plan_pilot_ends(plan: Plan) -> Iterable[tuple]:
@@ -255,7 +246,12 @@ def plan_decisions(plan: Plan) -> Iterable[tuple]:
 
 
 #: Every kind of deadline the scan knows; another subject is one more function here.
-SUBJECTS: list[Callable[[Plan], Iterable[tuple]]] = [plan_tasks, plan_pilot_ends, plan_decisions]
+SUBJECTS: list[Callable[[Plan], Iterable[tuple]]] = [
+    plan_tasks,
+    plan_rollout_targets,
+    plan_pilot_ends,
+    plan_decisions,
+]
 
 
 # --- the scan ------------------------------------------------------------------------------
@@ -274,6 +270,9 @@ def scan(now: datetime | None = None) -> ScanResult:
     rows = [r for subject in SUBJECTS for r in subject(plan)]
     planned = _insert_new(rows, plan.token)
     if planned:
+        conn = db.session.connection()
+        for sql in deadlines.remember_sql("?" if plan.sqlite else "%s", not plan.sqlite):
+            conn.exec_driver_sql(sql, (plan.token,))
         messages.notify(plan.token, now)
     return ScanResult(planned=planned, delivered=planned)
 
@@ -332,11 +331,9 @@ COLUMNS = (
 def _insert_new(rows: list[tuple], token: str) -> int:
     """Insert the rows; a key another scan recorded first is skipped (ON CONFLICT), not an error.
 
-    A first scan may insert a hundred thousand rows, so this goes straight to the driver
-    with values already in their stored form (see `row`). Returns how many this scan recorded.
+    Values go straight to the driver in their stored form (see `row`). Returns how many
+    reminders this scan recorded, here and in the subjects that record their own in SQL.
     """
-    if not rows:
-        return 0
     conn = db.session.connection()
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
     sql = (

@@ -24,7 +24,7 @@ class RolloutTarget(VersionedMixin, TimestampMixin, db.Model):
     responsible_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id"), nullable=True, index=True
     )
-    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="planned")
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     #: Targets are opened wave by wave: one whose wave is above the pilot's

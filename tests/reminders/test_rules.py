@@ -101,6 +101,22 @@ def test_a_done_or_cancelled_task_and_a_closed_pilot_go_quiet(org, make):
     assert _steps(live) == []
 
 
+def test_a_scaled_pilot_goes_quiet_but_its_benefit_review_reminds(org, make):
+    from datetime import UTC, datetime
+
+    old = add_task(make, org, date(2027, 3, 17))
+    org.pilot.stage = "scaled"
+    org.pilot.stage_changed_at = datetime(2027, 1, 5, tzinfo=UTC)
+    old.created_at = datetime(2027, 1, 4, tzinfo=UTC)
+    db.session.commit()
+    review = add_task(make, org, date(2027, 3, 17), assignee=org.lead, title="Đánh giá hiệu quả")
+    review.created_at = datetime(2027, 1, 5, 1, tzinfo=UTC)
+    db.session.commit()
+    scan(at("2027-03-16 08:30"))
+    assert _steps(old) == []
+    assert _steps(review) == [("before", "b1", org.lead.id)]
+
+
 def test_a_new_due_date_plans_again(org, make):
     task = add_task(make, org, date(2027, 3, 17))
     scan(at("2027-03-16 08:30"))
