@@ -59,6 +59,9 @@ class Request:
     lessons: str = ""
     regulation: dict | None = None
     today: date = field(default_factory=date.today)
+    #: The issued memo the decision answers, and its conditions (see pilotmgr/memos/decisions.py).
+    memo_id: int | None = None
+    conditions: str = ""
 
 
 Guard = Callable[["object", Request], list]
@@ -159,11 +162,15 @@ def has_evaluation(pilot, _request: Request) -> list:
 
 
 def rollout_ready(pilot, _request: Request) -> list:
+    from pilotmgr.memos.models import Memo
     from pilotmgr.rollout.models import RolloutTarget
 
-    if _count(RolloutTarget, RolloutTarget.pilot_id == pilot.id):
-        return []
-    return [_l("At least one rollout target")]
+    missing = []
+    if not _count(RolloutTarget, RolloutTarget.pilot_id == pilot.id):
+        missing.append(_l("At least one rollout target"))
+    if not _count(Memo, Memo.pilot_id == pilot.id, Memo.kind == "rollout"):
+        missing.append(_l("An issued rollout memo"))
+    return missing
 
 
 def rollout_complete(pilot, request: Request) -> list:
