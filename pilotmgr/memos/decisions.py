@@ -34,7 +34,9 @@ def parse_conditions(raw: str, today: date) -> list[dict]:
         owner = db.session.scalar(select(User).where(User.email == email.lower()))
         due = _date(deadline)
         if owner is None:
-            errors.append(_("Line %(n)s: no user with the e-mail %(email)s.", n=number, email=email))
+            errors.append(
+                _("Line %(n)s: no user with the e-mail %(email)s.", n=number, email=email)
+            )
         if due is None or due < today:
             errors.append(_("Line %(n)s: the deadline must be a date from today on.", n=number))
         if owner is not None and due is not None and len(text) <= 255:

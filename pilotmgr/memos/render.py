@@ -15,9 +15,20 @@ from flask_babel import gettext as _
 from pilotmgr.core.charts import bar_chart, kpi_chart
 from pilotmgr.memos import pdf
 
-MONTHS_EN = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 #: One family name of our own, so no installed font can stand in for the bundled files.
 FONT_FAMILY = "PilotmgrSerif"
 
@@ -66,10 +77,7 @@ def charts(snapshot: dict) -> dict:
     candidates = snapshot.get("candidates") or []
     if candidates:
         found["scores"] = bar_chart(
-            [
-                (c["title"], float(c["composite"]) if c["composite"] else None)
-                for c in candidates
-            ],
+            [(c["title"], float(c["composite"]) if c["composite"] else None) for c in candidates],
             width=430,
             font_family=FONT_FAMILY,
         )

@@ -144,7 +144,9 @@ def _reissue_data(pilot: Pilot, memo_id: int, kind: str) -> tuple[Memo, dict]:
     """The original's frozen content with the head's recorded decision filled in."""
     original = db.session.get(Memo, memo_id)
     if original is None or original.pilot_id != pilot.id or original.kind != kind:
-        raise ValidationFailed({"reissue_of": [str(_l("No such memo of this kind on this pilot."))]})
+        raise ValidationFailed(
+            {"reissue_of": [str(_l("No such memo of this kind on this pilot."))]}
+        )
     decision = db.session.scalar(
         select(Decision).where(Decision.memo_id == original.id).order_by(Decision.id.desc())
     )

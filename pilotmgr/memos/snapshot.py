@@ -88,7 +88,9 @@ def build(kind: str, lang: str, pilot: Pilot, issuer: User, today: date) -> dict
     elif kind == "selection":
         data["candidates"] = _candidates(issuer, challenge, pilot)
     else:
-        data["candidates"] = _candidates(issuer, challenge, pilot) if challenge else []
+        ranked = _candidates(issuer, challenge, pilot) if challenge else []
+        # The rollout memo recalls the comparison: the five best and the pilot itself.
+        data["candidates"] = [c for c in ranked if c["rank"] <= 5 or c["recommended"]]
         data["targets"] = _targets(pilot)
         data["regulation"] = {
             "number": pilot.regulation_number,
@@ -203,6 +205,7 @@ def _targets(pilot: Pilot) -> list[dict]:
     people = _people([t.responsible_id for t, _name in rows])
     return [
         {
+            "seq": seq,
             "unit": name,
             "responsible": people.get(t.responsible_id, ""),
             "due_date": jsonable(t.due_date),
@@ -210,7 +213,7 @@ def _targets(pilot: Pilot) -> list[dict]:
             "status": t.status,
             "blocked_reason": t.blocked_reason,
         }
-        for t, name in rows
+        for seq, (t, name) in enumerate(rows, start=1)
     ]
 
 

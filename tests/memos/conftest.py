@@ -60,7 +60,11 @@ def selected(make, org):
         success_formula="Đúng người, đúng việc, dữ liệu đúng – đủ – sạch – sống.",
     )
     second = make.kpi(
-        pilot, name="Thời gian giải quyết hồ sơ", unit="ngày", baseline=12, target=5,
+        pilot,
+        name="Thời gian giải quyết hồ sơ",
+        unit="ngày",
+        baseline=12,
+        target=5,
         direction="decrease",
     )
     make.measurement(second, org["owner"], value=7)
@@ -70,8 +74,11 @@ def selected(make, org):
         unit = make.unit(f"BN-X{n}", name, org["province"])
         db.session.add(
             RolloutTarget(
-                pilot_id=pilot.id, unit_id=unit.id, responsible_id=org["owner"].id,
-                due_date=days(30 * n), wave=n,
+                pilot_id=pilot.id,
+                unit_id=unit.id,
+                responsible_id=org["owner"].id,
+                due_date=days(30 * n),
+                wave=n,
             )
         )
     db.session.commit()

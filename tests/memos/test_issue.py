@@ -36,7 +36,9 @@ def test_two_memos_issued_at_once_get_consecutive_numbers(app, org, selected):
             try:
                 start.wait()
                 memo = service.issue(
-                    db.session.get(User, head_id), db.session.get(Pilot, pilot_id), {"kind": "rollout"}
+                    db.session.get(User, head_id),
+                    db.session.get(Pilot, pilot_id),
+                    {"kind": "rollout"},
                 )
                 db.session.commit()
                 numbers.append(memo.sequence)
