@@ -113,7 +113,7 @@ def test_pages_are_a4_with_metadata_language_and_the_snapshot_attached(app, make
     attached = json.loads(reader.attachments["snapshot.json"][0])
     assert attached == memo.snapshot and attached["number"] == memo.number
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b"pdfaid" in xmp and b"3" in xmp  # PDF/A-3b identification in the XMP metadata
+    assert b'pdfaid:part="3" pdfaid:conformance="B"' in xmp  # PDF/A-3b, in the XMP metadata
 
 
 @needs_poppler
