@@ -69,6 +69,8 @@ def test_rollout_memo_reads_back_with_motto_number_title_and_approved_figures(ap
     ):
         assert expected in flat, expected
     assert "999" not in flat, "a value not yet approved reached the memo"
+    joined = "".join(text.split())  # the printed verification address may wrap
+    assert f"/memos/verify/{memo.content_sha256}" in joined
 
 
 @needs_poppler
