@@ -12,6 +12,7 @@ from sqlalchemy import select
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_today
 from pilotmgr.extensions import db
+from pilotmgr.memos.models import Memo
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task
 from pilotmgr.results.models import Evaluation, Measurement
 from pilotmgr.rollout.models import RolloutTarget
@@ -169,7 +170,41 @@ def pilot(
                     status="done",
                 )
             )
+            db.session.flush()
+            issued_memo(found, owner)
         db.session.commit()
+    return found
+
+
+def issued_memo(pilot_: Pilot, by: User, kind: str = "rollout") -> Memo:
+    """A memo row as issuing leaves it, without rendering a PDF (guards only look for the row)."""
+    import hashlib
+
+    from pilotmgr.memos.service import next_number
+
+    today = local_today()
+    unit_ = db.session.get(Unit, pilot_.unit_id)
+    sequence = next_number(unit_.id, today.year)
+    data = f"%PDF-1.7 test memo {pilot_.id} {kind} {sequence}".encode()
+    found = Memo(
+        pilot_id=pilot_.id,
+        kind=kind,
+        lang="vi",
+        unit_id=unit_.id,
+        year=today.year,
+        sequence=sequence,
+        number=f"{sequence}/TTr-{unit_.code}",
+        title=pilot_.title,
+        issued_on=today,
+        issued_by_id=by.id,
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_sha256=hashlib.sha256(data + b"content").hexdigest(),
+        size=len(data),
+        snapshot={"kind": kind},
+        pdf=data,
+    )
+    db.session.add(found)
+    db.session.commit()
     return found
 
 

@@ -93,6 +93,8 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
             "decision_date": "date",
             "lessons": "string",
             "regulation": "object",
+            "memo_id": "integer",
+            "conditions": "string",
         },
         200,
     ),
@@ -229,6 +231,15 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         },
         200,
     ),
+    (
+        "post",
+        "/pilots/{id}/memos",
+        "Issue a decision memo (PDF frozen with its number and SHA-256); reissue_of re-issues "
+        "a memo with the recorded decision filled in",
+        {"kind": "string", "lang": "string", "reissue_of": "integer"},
+        201,
+    ),
+    ("get", "/memos/{id}.pdf", "An issued memo's stored PDF bytes", None, 200),
     ("get", "/notifications", "The caller's notifications (?unread=1 for unread only)", None, 200),
     ("post", "/notifications/{id}/read", "Mark one of the caller's notifications read", None, 200),
 ]

@@ -49,13 +49,24 @@ def kpi_chart(values: list[tuple], baseline, target, width: int = 220, height: i
     return "".join(parts)
 
 
-def bar_chart(rows: list[tuple[str, float | None]], width: int = 420, bar: int = 18) -> str:
-    """Horizontal bars (label, value 0–5 or percent) for the comparison page."""
+def bar_chart(
+    rows: list[tuple[str, float | None]],
+    width: int = 420,
+    bar: int = 18,
+    font_family: str | None = None,
+    suffix: str = "",
+) -> str:
+    """Horizontal bars (label, value 0–5 or percent) for the comparison page and memos.
+
+    `font_family` names the font of the labels (a PDF must use only its embedded fonts).
+    """
     top = max([v for _l, v in rows if v is not None] + [1])
     height = len(rows) * (bar + 8) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img"'
+        + (f' font-family="{escape(font_family)}"' if font_family else "")
+        + ">"
     ]
     for i, (label, value) in enumerate(rows):
         y = 4 + i * (bar + 8)
@@ -64,7 +75,7 @@ def bar_chart(rows: list[tuple[str, float | None]], width: int = 420, bar: int =
             f'<text x="0" y="{y + bar - 5}" font-size="12">{escape(label[:24])}</text>'
             f'<rect x="160" y="{y}" width="{length}" height="{bar}" fill="#0d6efd" rx="2"/>'
             f'<text x="{164 + length}" y="{y + bar - 5}" font-size="12">'
-            f"{'—' if value is None else escape(_fmt(value))}</text>"
+            f"{'—' if value is None else escape(_fmt(value)) + suffix}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

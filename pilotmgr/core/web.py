@@ -112,14 +112,23 @@ def register_web(app: Flask) -> None:
 
     from pilotmgr.auth.views import bp as auth_bp
     from pilotmgr.dashboard.views import bp as dashboard_bp
+    from pilotmgr.memos.views import bp as memos_bp
     from pilotmgr.pilots.views import bp as pilots_bp
     from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.results.views import bp as results_bp
     from pilotmgr.rollout.views import bp as rollout_bp
     from pilotmgr.units.views import bp as units_bp
 
-    blueprints = (auth_bp, dashboard_bp, pilots_bp, units_bp, reminders_bp, results_bp, rollout_bp)
-    for blueprint in blueprints:
+    for blueprint in (
+        auth_bp,
+        dashboard_bp,
+        pilots_bp,
+        units_bp,
+        reminders_bp,
+        results_bp,
+        rollout_bp,
+        memos_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -21,6 +21,7 @@ from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.core.clock import local_today
 from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
+from pilotmgr.memos.demo import issue_rollout_memo
 from pilotmgr.pilots import programmes
 from pilotmgr.pilots import service as pilot_service
 from pilotmgr.pilots.models import Challenge, Pilot, Programme, Task
@@ -219,6 +220,7 @@ def _walk(ctx: DemoContext, pilot: Pilot, spec: dict, kpis) -> None:
         if stage == "rolling_out":
             data["decision_number"] = f"{pilot.id}/QĐ-{pilot.unit.code}"
             data["decision_date"] = (ctx.today + timedelta(days=moments[stage])).isoformat()
+            data["memo_id"] = issue_rollout_memo(head, pilot).id
         transition(owner if stage in ("proposed", "evaluating") else head, pilot, data)
         when = _at(ctx, moments[stage])
         pilot.stage_changed_at = when

@@ -60,6 +60,9 @@ class Request:
     lessons: str = ""
     regulation: dict | None = None
     today: date = field(default_factory=date.today)
+    #: The issued memo the decision answers, and its conditions (see pilotmgr/memos/decisions.py).
+    memo_id: int | None = None
+    conditions: str = ""
 
 
 Guard = Callable[["object", Request], list]
@@ -160,6 +163,7 @@ def has_evaluation(pilot, _request: Request) -> list:
 
 
 def rollout_ready(pilot, request: Request) -> list:
+    from pilotmgr.memos.models import Memo
     from pilotmgr.rollout.models import RolloutTarget
 
     missing = []
@@ -169,6 +173,8 @@ def rollout_ready(pilot, request: Request) -> list:
         missing.append(_l("The number of the rollout decision"))
     if request.decision_date is None and pilot.rollout_decision_date is None:
         missing.append(_l("The date of the rollout decision"))
+    if not _count(Memo, Memo.pilot_id == pilot.id, Memo.kind == "rollout"):
+        missing.append(_l("An issued rollout memo"))
     return missing
 
 

@@ -28,6 +28,8 @@ TRANSITION_FIELDS = {
     "decision_number": v.text(80),
     "decision_date": v.iso_date(),
     "lessons": v.text(10_000),
+    "memo_id": v.integer(min_value=1, max_value=v.MAX_ROW_ID),
+    "conditions": v.text(10_000),
 }
 REGULATION_FIELDS = {
     "number": v.text(80, required=True),
@@ -56,6 +58,8 @@ def _parse(data: Mapping) -> tuple[str, Request]:
         lessons=values["lessons"] or "",
         regulation=regulation,
         today=local_today(),
+        memo_id=values["memo_id"],
+        conditions=values["conditions"] or "",
     )
     return values["to"], request
 

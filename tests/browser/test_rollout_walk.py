@@ -5,6 +5,7 @@ import re
 from sqlalchemy import delete
 
 from pilotmgr.extensions import db
+from pilotmgr.memos.models import Memo
 from pilotmgr.rollout.models import RolloutTarget
 from tests.browser.conftest import log_in, log_out
 from tests.factories import PASSWORD
@@ -28,6 +29,7 @@ def test_a_head_rolls_out_to_the_provinces_and_a_province_reports_done(
     lead = make.user("lead", cds)
     pilot = make.pilot("selected", owner=lead, unit_=cds, title="Dịch vụ công toàn trình")
     db.session.execute(delete(RolloutTarget).where(RolloutTarget.pilot_id == pilot.id))
+    db.session.execute(delete(Memo).where(Memo.pilot_id == pilot.id))
     db.session.commit()
     page = browser_page
 
@@ -43,12 +45,18 @@ def test_a_head_rolls_out_to_the_provinces_and_a_province_reports_done(
     assert page.locator("#targets tbody tr").count() == 4  # the three provinces and the Cục
     assert "0/4 — 0 %" in page.locator("#coverage").inner_text()
 
+    # Approving needs an issued rollout memo: the head issues one and decides on it.
     page.goto(f"{live_server}/pilots/{pilot.id}")
-    approve = page.locator("form:has(input[name=to][value=rolling_out])")
-    approve.locator("input[name=decision_number]").fill("125/QĐ-BKHCN")
-    approve.locator("input[name=decision_date]").fill(make.days(0).isoformat())
-    approve.locator("textarea[name=comment]").fill("Nhân rộng ra toàn quốc.")
-    approve.locator("button[type=submit]").click()
+    page.select_option("#memo-kind", "rollout")
+    page.click("#memos form button[type=submit]")
+    page.wait_for_url(re.compile(rf".*/pilots/{pilot.id}(#memos)?$"))
+    assert "/TTr-BO-CDS" in page.locator("#memos table").inner_text()
+    page.click("#decide-memo summary")
+    decide = page.locator("#decide-memo form")
+    decide.locator("input[name=decision_number]").fill("125/QĐ-BKHCN")
+    decide.locator("input[name=decision_date]").fill(make.days(0).isoformat())
+    decide.locator("input[name=comment]").fill("Nhân rộng ra toàn quốc.")
+    decide.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "125/QĐ-BKHCN" in page.locator("#rollout").inner_text()
     log_out(page)

@@ -140,6 +140,19 @@ MATRIX: dict[tuple[str, str, str], str] = {
         "404 404 404 404 404 404 404 404 login"
     ),
     ("POST", "admin.merge_units", "/admin/units/merge"): "ok 403 403 403 403 403 403 403 login",
+    # --- decision memos -------------------------------------------------------------------------------
+    ("GET", "memos.preview", "/pilots/{pilot}/memos/preview?kind=pilot_approval"): (
+        "200 200 404 200 200 200 404 200 login"
+    ),
+    ("GET", "memos.preview", "/pilots/{pilot}/memos/preview?kind=nonsense"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "memos.issue", "/pilots/{pilot}/memos"): "ok ok 404 ok 403 403 404 403 login",
+    ("GET", "memos.download", "/memos/{memo}.pdf"): "200 200 404 200 200 200 404 200 login",
+    ("GET", "memos.download", "/memos/{missing}.pdf"): "404 404 404 404 404 404 404 404 login",
+    ("GET", "memos.verify", "/memos/verify/{memo_sha}"): "200 200 200 200 200 200 200 200 200",
+    ("GET", "memos.verify_upload", "/memos/verify"): "200 200 200 200 200 200 200 200 200",
+    ("POST", "memos.verify_upload", "/memos/verify"): "302 302 302 302 302 302 302 302 302",
 }
 
 
@@ -169,6 +182,7 @@ def world(make):
     pilot = make.pilot("piloting", owner=users["owner"], unit_=department)
     task = make.task(pilot, assignee=users["assignee"], title="Tập huấn cán bộ")
     closed = make.pilot("closed", owner=users["owner"], unit_=department, outcome="stopped")
+    memo = make.issued_memo(pilot, users["owner"], kind="pilot_approval")
     return {
         "users": users,
         "emails": {role: u.email for role, u in users.items()},
@@ -179,6 +193,8 @@ def world(make):
             "missing": 999_999,
             "kpi": db.session.scalar(select(Kpi.id).where(Kpi.pilot_id == pilot.id)),
             "challenge": pilot.challenge_id,
+            "memo": memo.id,
+            "memo_sha": memo.sha256,
         },
         "pilot": pilot,
         "closed": closed,
@@ -228,6 +244,7 @@ def _form(endpoint: str, world: dict) -> dict:
             c: "4" for c in ("feasibility", "effectiveness", "needs_fit", "cost", "scalability")
         },
         "results.name_evaluator": {"email": emails["viewer"]},
+        "memos.issue": {"kind": "pilot_approval", "lang": "vi"},
         "results.select": {"others": "not_selected", "rationale": "Lý do", "lessons": "Bài học"},
         "rollout.add_targets": {"under": codes["ministry"], "due_date": "2027-03-01"},
         "rollout.guide": {"rollout_guide": "Bước 1"},

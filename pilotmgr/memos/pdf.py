@@ -1,0 +1,81 @@
+"""The one way a PDF is made: Jinja HTML + @page CSS through WeasyPrint, fetching only our files."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
+#: URLs the renderer may load: this scheme, resolved inside STATIC_DIR, and nothing else.
+STATIC_SCHEME = "pilotmgr-static"
+PDF_VARIANT = "pdf/a-3b"
+
+_font_config = None
+#: Pango's font map is shared by the process; one render at a time keeps it consistent.
+_render_lock = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+def static_url(path: str) -> str:
+    """The URL a template uses for one of our static files when it is rendered to PDF."""
+    return f"{STATIC_SCHEME}:///{path.lstrip('/')}"
+
+
+def url_fetcher(url: str, timeout: int = 10, ssl_context=None, **_kw) -> dict:
+    """Serve our own static files; refuse the network, the file system and everything else."""
+    parts = urlsplit(url)
+    if parts.scheme != STATIC_SCHEME or parts.netloc:
+        raise RefusedURL(f"refused to fetch {url!r}")
+    path = (STATIC_DIR / unquote(parts.path).lstrip("/")).resolve()
+    if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+        raise RefusedURL(f"refused to fetch {url!r}")
+    return {
+        "string": path.read_bytes(),
+        "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        "redirected_url": url,
+    }
+
+
+def font_config():
+    """One FontConfiguration per process: @font-face files are registered once, then reused."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def render_pdf(html: str, *, attachments: list[tuple[str, bytes, str]] = (), variant=PDF_VARIANT):
+    """PDF bytes of `html`; `attachments` are (file name, bytes, description) embedded as files.
+
+    Title, author, subject (description) and language come from the HTML's <title>, <meta> and
+    <html lang>. `variant` is WeasyPrint's pdf_variant (PDF/A-3b allows embedded files).
+    """
+    from weasyprint import HTML, Attachment
+
+    files = [
+        Attachment(
+            string=data,
+            name=name,
+            description=description,
+            url_fetcher=url_fetcher,
+            relationship="Data",
+        )
+        for name, data, description in attachments
+    ]
+    with _render_lock:
+        document = HTML(string=html, base_url=static_url(""), url_fetcher=url_fetcher)
+        return document.write_pdf(
+            font_config=font_config(),
+            attachments=files,
+            pdf_variant=variant,
+            custom_metadata=True,
+        )

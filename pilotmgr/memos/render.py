@@ -1,0 +1,145 @@
+"""A memo snapshot → HTML (preview) or PDF (issue): the same template, the same data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from pilotmgr.core.charts import bar_chart, kpi_chart
+from pilotmgr.memos import pdf
+
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+#: One family name of our own, so no installed font can stand in for the bundled files.
+FONT_FAMILY = "PilotmgrSerif"
+
+
+def canonical_json(snapshot: dict) -> bytes:
+    return json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def content_sha256(snapshot: dict) -> str:
+    return hashlib.sha256(canonical_json(snapshot)).hexdigest()
+
+
+def date_in_words(day: date, lang: str) -> str:
+    """Decree 30: "ngày 05 tháng 01 năm 2027" (a zero before days below 10 and months 1 and 2)."""
+    if lang == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    dd = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    mm = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {dd} tháng {mm} năm {day.year}"
+
+
+def short_date(value: str | None) -> str:
+    return date.fromisoformat(value).strftime("%d/%m/%Y") if value else "—"
+
+
+def number(value, lang: str, empty: str = "—") -> str:
+    if value is None or value == "":
+        return empty
+    return format_decimal(Decimal(value), format="#,##0.#", locale=lang)
+
+
+def verify_url(sha: str) -> str:
+    base = current_app.config.get("PILOTMGR_BASE_URL", "").rstrip("/")
+    return f"{base}/memos/verify/{sha}"
+
+
+def qr_svg(url: str) -> str:
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=2, border=0, dark="#000")
+
+
+def charts(snapshot: dict) -> dict:
+    """SVG charts drawn from the snapshot's figures, in the memo's own font."""
+    found = {}
+    candidates = snapshot.get("candidates") or []
+    if candidates:
+        found["scores"] = bar_chart(
+            [(c["title"], float(c["composite"]) if c["composite"] else None) for c in candidates],
+            width=430,
+            font_family=FONT_FAMILY,
+        )
+        found["attainment"] = bar_chart(
+            [
+                (c["title"], float(c["mean_attainment"]) if c["mean_attainment"] else None)
+                for c in candidates
+            ],
+            width=430,
+            font_family=FONT_FAMILY,
+            suffix="%",
+        )
+    found["kpis"] = [
+        kpi_chart(
+            [(date.fromisoformat(d), Decimal(v)) for d, v in k["values"]],
+            k["baseline"],
+            k["target"],
+            width=160,
+            height=40,
+        )
+        for k in snapshot.get("kpis") or []
+    ]
+    return found
+
+
+def render_html(snapshot: dict, *, for_pdf: bool) -> str:
+    """The memo as an HTML document; for the PDF its files come through pdf.url_fetcher."""
+    lang = snapshot["lang"]
+    sha = content_sha256(snapshot) if snapshot.get("number") else None
+    with force_locale(lang):
+        return render_template(
+            "memos/memo.html",
+            m=snapshot,
+            lang=lang,
+            font_family=FONT_FAMILY,
+            asset=(lambda p: pdf.static_url(p))
+            if for_pdf
+            else (lambda p: url_for("static", filename=p)),
+            charts=charts(snapshot),
+            day_words=date_in_words(date.fromisoformat(snapshot["issued_on"]), lang),
+            d=short_date,
+            n=lambda v, empty="—": number(v, lang, empty),
+            verify=verify_url(sha) if sha else None,
+            qr=qr_svg(verify_url(sha)) if sha else None,
+            kind_label=kind_labels()[snapshot["kind"]],
+            for_pdf=for_pdf,
+        )
+
+
+def kind_labels() -> dict:
+    return {
+        "pilot_approval": _("Approval of a pilot"),
+        "selection": _("Selection of the successful model"),
+        "rollout": _("Rollout"),
+    }
+
+
+def render_memo_pdf(snapshot: dict) -> bytes:
+    """The issued memo's PDF, with its frozen data embedded as snapshot.json."""
+    html = render_html(snapshot, for_pdf=True)
+    with force_locale(snapshot["lang"]):
+        description = _("The data this memo was issued from")
+    return pdf.render_pdf(
+        html, attachments=[("snapshot.json", canonical_json(snapshot), description)]
+    )

@@ -1,0 +1,240 @@
+"""The plain data a memo is rendered from: read once, from approved figures only, then frozen."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pilotmgr.auth.models import User
+from pilotmgr.core.audit import jsonable
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Task
+from pilotmgr.results.attainment import mean_attainment
+from pilotmgr.results.service import kpi_results
+from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
+
+#: Prefixes of provincial-level unit names; what follows is the place a memo is written at.
+PLACE_PREFIXES = ("Tỉnh ", "Thành phố ", "TP. ", "UBND tỉnh ", "UBND thành phố ")
+#: Central bodies sit in the capital.
+DEFAULT_PLACE = "Hà Nội"
+
+
+def _num(value) -> str | None:
+    return None if value is None else jsonable(Decimal(value))
+
+
+def _ancestors(unit: Unit) -> list[Unit]:
+    """The unit and every unit above it, nearest first."""
+    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    chain = [found[i] for i in reversed(ids) if i in found]
+    return chain or [unit]
+
+
+def place_of(chain: list[Unit]) -> str:
+    """The province or city a unit belongs to, as written before the date of a document."""
+    for unit in chain:
+        for prefix in PLACE_PREFIXES:
+            if unit.name.startswith(prefix):
+                return unit.name[len(prefix) :].strip()
+    return DEFAULT_PLACE
+
+
+def subject(kind: str, pilot: Pilot, challenge: Challenge | None) -> str:
+    """What the memo is about (printed after "V/v"), in the current locale."""
+    if kind == "pilot_approval":
+        return _("approval of the pilot “%(title)s”", title=pilot.title)
+    if kind == "selection":
+        name = challenge.title if challenge else pilot.title
+        return _("selecting the successful model for “%(title)s”", title=name)
+    return _("rolling out the model “%(title)s”", title=pilot.title)
+
+
+def build(kind: str, lang: str, pilot: Pilot, issuer: User, today: date) -> dict:
+    """The memo's data as JSON-ready values; the number is added when it is issued."""
+    challenge = db.session.get(Challenge, pilot.challenge_id) if pilot.challenge_id else None
+    chain = _ancestors(pilot.unit)
+    parent = chain[1] if len(chain) > 1 else None
+    with force_locale(lang):
+        data = {
+            "kind": kind,
+            "lang": lang,
+            "number": None,
+            "issued_on": today.isoformat(),
+            "place": place_of(chain),
+            "unit": {
+                "code": pilot.unit.code,
+                "name": pilot.unit.name,
+                "parent_name": parent.name if parent else "",
+            },
+            "recipient": parent.name if parent else pilot.unit.name,
+            "subject": subject(kind, pilot, challenge),
+            "pilot": _pilot(pilot, challenge),
+            "proposer": {"name": pilot.owner.name, "email": pilot.owner.email},
+            "issuer": {"name": issuer.name, "email": issuer.email},
+            "decision": None,
+        }
+    data["kpis"] = _kpis(pilot)
+    data["mean_attainment"] = _num(
+        mean_attainment([k.pop("_attainment") for k in data["kpis"]]) if data["kpis"] else None
+    )
+    if kind == "pilot_approval":
+        data["tasks"] = _tasks(pilot)
+    elif kind == "selection":
+        data["candidates"] = _candidates(issuer, challenge, pilot)
+    else:
+        ranked = _candidates(issuer, challenge, pilot) if challenge else []
+        # The rollout memo recalls the comparison: the five best and the pilot itself.
+        data["candidates"] = [c for c in ranked if c["rank"] <= 5 or c["recommended"]]
+        data["targets"] = _targets(pilot)
+        data["regulation"] = {
+            "number": pilot.regulation_number,
+            "date": jsonable(pilot.regulation_date),
+            "issuer": pilot.regulation_issuer,
+        }
+        data["risks"] = _risks(data, today)
+    return data
+
+
+def _pilot(pilot: Pilot, challenge: Challenge | None) -> dict:
+    return {
+        "id": pilot.id,
+        "title": pilot.title,
+        "summary": pilot.summary,
+        "stage": pilot.stage,
+        "challenge": challenge.title if challenge else "",
+        "problem": challenge.problem if challenge else "",
+        "owner": pilot.owner.name,
+        "unit": pilot.unit.name,
+        "start_date": jsonable(pilot.start_date),
+        "end_date": jsonable(pilot.end_date),
+        "partner": pilot.partner,
+        "budget": _num(pilot.budget),
+        "success_formula": pilot.success_formula,
+        "lessons": pilot.lessons,
+    }
+
+
+def _kpis(pilot: Pilot) -> list[dict]:
+    """Each KPI with its latest *approved* value and attainment (submitted values never count)."""
+    rows = []
+    kpis = db.session.scalars(select(Kpi).where(Kpi.pilot_id == pilot.id).order_by(Kpi.id)).all()
+    for result in kpi_results(pilot, list(kpis)):
+        kpi, att = result.kpi, result.attainment
+        rows.append(
+            {
+                "name": kpi.name,
+                "unit": kpi.unit,
+                "direction": kpi.direction,
+                "baseline": _num(kpi.baseline),
+                "target": _num(kpi.target),
+                "latest": _num(att.latest),
+                "latest_on": jsonable(att.latest_on),
+                "percent": _num(att.percent),
+                "verdict": result.verdict.verdict if result.verdict else att.verdict,
+                "values": [
+                    [m.measured_on.isoformat(), _num(m.value)]
+                    for m in reversed(result.measurements)
+                    if m.status == "approved"
+                ],
+                "_attainment": att,
+            }
+        )
+    return rows
+
+
+def _tasks(pilot: Pilot) -> list[dict]:
+    tasks = db.session.scalars(
+        select(Task).where(Task.pilot_id == pilot.id).order_by(Task.due_date, Task.id)
+    ).all()
+    people = _people([t.assignee_id for t in tasks])
+    return [
+        {
+            "title": t.title,
+            "assignee": people.get(t.assignee_id, ""),
+            "due_date": jsonable(t.due_date),
+            "deliverable": t.deliverable,
+        }
+        for t in tasks
+    ]
+
+
+def _people(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _candidates(issuer: User, challenge: Challenge | None, pilot: Pilot) -> list[dict]:
+    """The challenge's pilots ranked by the comparison's one rule, scores per criterion."""
+    from pilotmgr.results.selection import comparison
+
+    if challenge is None:
+        return []
+    return [
+        {
+            "rank": rank,
+            "pilot_id": c.pilot.id,
+            "title": c.pilot.title,
+            "unit": c.pilot.unit.name,
+            "composite": _num(c.composite),
+            "criteria": {k: _num(v) for k, v in c.criteria.items()},
+            "evaluations": c.evaluations,
+            "mean_attainment": _num(c.mean_attainment),
+            "cost_per_point": _num(c.cost_per_point),
+            "budget": _num(c.pilot.budget),
+            "recommended": c.pilot.id == pilot.id,
+        }
+        for rank, c in enumerate(comparison(issuer, challenge), start=1)
+    ]
+
+
+def _targets(pilot: Pilot) -> list[dict]:
+    rows = db.session.execute(
+        select(RolloutTarget, Unit.name)
+        .join(Unit, Unit.id == RolloutTarget.unit_id)
+        .where(RolloutTarget.pilot_id == pilot.id)
+        .order_by(RolloutTarget.wave, RolloutTarget.due_date, Unit.name)
+    ).all()
+    people = _people([t.responsible_id for t, _name in rows])
+    return [
+        {
+            "seq": seq,
+            "unit": name,
+            "responsible": people.get(t.responsible_id, ""),
+            "due_date": jsonable(t.due_date),
+            "wave": t.wave,
+            "status": t.status,
+            "blocked_reason": t.blocked_reason,
+        }
+        for seq, (t, name) in enumerate(rows, start=1)
+    ]
+
+
+def _risks(data: dict, today: date) -> list[str]:
+    """Risks read off the recorded data: weak KPIs, blocked, late or unassigned targets."""
+    risks = []
+    with force_locale(data["lang"]):
+        for k in data["kpis"]:
+            if k["verdict"] != "met":
+                risks.append(_("KPI “%(name)s” has not clearly met its target.", name=k["name"]))
+        for t in data["targets"]:
+            if t["status"] == "blocked":
+                risks.append(
+                    _("%(unit)s is blocked: %(reason)s", unit=t["unit"], reason=t["blocked_reason"])
+                )
+            elif t["status"] != "done" and t["due_date"] and t["due_date"] < today.isoformat():
+                risks.append(_("%(unit)s is past its deadline.", unit=t["unit"]))
+            if not t["responsible"]:
+                risks.append(_("%(unit)s has no responsible person yet.", unit=t["unit"]))
+        if not data["regulation"]["number"]:
+            risks.append(
+                _("Without a regulation making the model mandatory, units may not adopt it.")
+            )
+    return risks

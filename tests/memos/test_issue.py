@@ -1,0 +1,114 @@
+"""Issuing: numbers per unit and year without gaps even at once, permissions, frozen bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+from sqlalchemy import select
+
+from pilotmgr.extensions import db
+from pilotmgr.memos import service
+from pilotmgr.memos.models import Memo
+
+
+def test_numbers_run_per_issuing_unit_and_year(app, make, org, selected):
+    first = service.issue(org["head"], selected, {"kind": "rollout"})
+    second = service.issue(org["owner"], selected, {"kind": "rollout", "lang": "en"})
+    other = make.pilot("selected", unit_=org["other"])
+    elsewhere = service.issue(org["other_head"], other, {"kind": "rollout"})
+    db.session.commit()
+    code = org["department"].code
+    assert (first.number, second.number) == (f"2/TTr-{code}", f"3/TTr-{code}")
+    assert elsewhere.number == f"2/TTr-{org['other'].code}"
+
+
+def test_two_memos_issued_at_once_get_consecutive_numbers(app, org, selected):
+    pilot_id, head_id = selected.id, org["head"].id
+    numbers, errors = [], []
+    start = threading.Barrier(2)
+
+    def issue():
+        from pilotmgr.auth.models import User
+        from pilotmgr.pilots.models import Pilot
+
+        with app.app_context():
+            try:
+                start.wait()
+                memo = service.issue(
+                    db.session.get(User, head_id),
+                    db.session.get(Pilot, pilot_id),
+                    {"kind": "rollout"},
+                )
+                db.session.commit()
+                numbers.append(memo.sequence)
+            except Exception as exc:  # the assertion below reports it
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=issue) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    assert sorted(numbers) == [2, 3]
+    stored = db.session.scalars(select(Memo.sequence).order_by(Memo.sequence)).all()
+    assert stored == [1, 2, 3]
+
+
+def test_the_stored_bytes_are_served_unchanged(app, api, org, selected):
+    answer = api(org["owner"]).post(f"/pilots/{selected.id}/memos", json={"kind": "rollout"})
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    assert set(body) == {"id", "number", "sha256", "url"}
+    got = api(org["viewer"]).get(body["url"].removeprefix("/api/v1"))
+    assert got.status_code == 200 and got.mimetype == "application/pdf"
+    assert hashlib.sha256(got.data).hexdigest() == body["sha256"]
+    assert got.data == db.session.get(Memo, body["id"]).pdf
+
+
+def test_who_may_issue_and_read(app, api, org, selected):
+    path = f"/pilots/{selected.id}/memos"
+    assert api(org["other_head"]).post(path, json={"kind": "rollout"}).status_code == 404
+    assert api(org["staff"]).post(path, json={"kind": "rollout"}).status_code == 404
+    assert api(org["viewer"]).post(path, json={"kind": "rollout"}).status_code == 403
+    assert api(org["head"]).post(path, json={"kind": "nonsense"}).status_code == 422
+    memo = db.session.scalar(select(Memo).where(Memo.pilot_id == selected.id))
+    assert api(org["other_head"]).get(f"/memos/{memo.id}.pdf").status_code == 404
+    assert api(org["viewer"]).get(f"/memos/{memo.id}.pdf").status_code == 200
+    assert api(org["viewer"]).get("/memos/999999.pdf").status_code == 404
+
+
+def test_a_memo_kind_needs_its_stage(app, api, make, org):
+    draft = make.pilot("draft", owner=org["owner"], unit_=org["department"])
+    answer = api(org["owner"]).post(f"/pilots/{draft.id}/memos", json={"kind": "rollout"})
+    assert answer.status_code == 409 and answer.get_json()["missing"]
+
+
+def test_web_preview_issue_and_download(app, client, login, org, selected):
+    login(org["owner"])
+    page = client.get(f"/pilots/{selected.id}/memos/preview?kind=rollout&lang=vi")
+    assert page.status_code == 200 and "TỜ TRÌNH" in page.get_data(as_text=True)
+    answer = client.post(
+        f"/pilots/{selected.id}/memos",
+        data={"kind": "selection", "lang": "vi", "csrf_token": client.csrf},
+    )
+    assert answer.status_code == 302
+    memo = db.session.scalar(select(Memo).where(Memo.kind == "selection"))
+    detail = client.get(f"/pilots/{selected.id}").get_data(as_text=True)
+    assert memo.number in detail
+    download = client.get(f"/memos/{memo.id}.pdf")
+    assert download.data == memo.pdf
+
+
+def test_an_issued_memo_cannot_be_changed(app, org, selected):
+    import pytest
+
+    memo = service.issue(org["head"], selected, {"kind": "rollout"})
+    db.session.commit()
+    memo.title = "khác"
+    with pytest.raises(RuntimeError):
+        db.session.commit()
+    db.session.rollback()

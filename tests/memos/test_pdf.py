@@ -1,0 +1,141 @@
+"""Issued memos read back as a reader sees them: text, fonts, page, margins, metadata, data."""
+
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+from itertools import product
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from pilotmgr.memos import service
+from pilotmgr.memos.pdf import STATIC_DIR, RefusedURL, url_fetcher
+from tests.memos.conftest import needs_poppler, pdftotext
+
+MM = 72 / 25.4
+FONT_DIR = STATIC_DIR / "fonts"
+
+
+def _issue(org, pilot, kind="rollout", lang="vi"):
+    return service.issue(org["head"], pilot, {"kind": kind, "lang": lang})
+
+
+def vietnamese_letters() -> set[str]:
+    """Every letter Vietnamese writes: 12 vowels × 6 tones, both cases, and đ, in NFC."""
+    vowels = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"]
+    tones = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
+    letters = {unicodedata.normalize("NFC", v + t) for v, t in product(vowels, tones)}
+    letters |= {"đ"} | set("bcdghklmnpqrstvx")
+    return letters | {c.upper() for c in letters}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FONT_DIR.glob("*.ttf")))
+def test_each_bundled_font_has_every_vietnamese_letter(name):
+    cmap = TTFont(FONT_DIR / name)["cmap"].getBestCmap()
+    missing = sorted(c for c in vietnamese_letters() if ord(c) not in cmap)
+    assert not missing, f"{name} lacks {missing}"
+
+
+def test_the_four_faces_and_their_licence_are_bundled():
+    names = {p.name for p in FONT_DIR.iterdir()}
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        assert f"LiberationSerif-{face}.ttf" in names
+    assert "SIL OPEN FONT LICENSE" in (FONT_DIR / "LICENSE-LiberationFonts.txt").read_text()
+
+
+@needs_poppler
+def test_rollout_memo_reads_back_with_motto_number_title_and_approved_figures(app, org, selected):
+    memo = _issue(org, selected)
+    text = pdftotext(memo.pdf)
+    assert text == unicodedata.normalize("NFC", text)
+    flat = " ".join(text.split())
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "TỜ TRÌNH",
+        f"Số: {memo.number}",
+        "Kính gửi:",
+        "Thí điểm một cửa điện tử cấp xã",
+        "Bắc Ninh, ngày",
+        "Nơi nhận:",
+        "Phường Kinh Bắc",
+        "80 %",  # 40 → 65, approved 60
+        "71,4 %",  # 12 → 5 (decrease), approved 7
+        "Nguyễn Thị Hằng",
+    ):
+        assert expected in flat, expected
+    assert "999" not in flat, "a value not yet approved reached the memo"
+    joined = "".join(text.split())  # the printed verification address may wrap
+    assert f"/memos/verify/{memo.content_sha256}" in joined
+
+
+@needs_poppler
+def test_english_memo_has_english_labels_and_the_translated_motto(app, org, selected):
+    flat = " ".join(pdftotext(_issue(org, selected, lang="en").pdf).split())
+    for expected in (
+        "SOCIALIST REPUBLIC OF VIET NAM",
+        "Independence – Freedom – Happiness",
+        "MEMO",
+        "No.: ",
+        "To:",
+        "Recipients:",
+        "Bắc Ninh,",
+    ):
+        assert expected in flat, expected
+    assert "Kính gửi" not in flat and "TỜ TRÌNH" not in flat
+
+
+def test_only_the_bundled_fonts_appear_and_all_are_embedded(app, org, selected):
+    reader = PdfReader(io.BytesIO(_issue(org, selected, kind="selection").pdf))
+    seen = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            seen.add(str(font["/BaseFont"]))
+            descendant = font["/DescendantFonts"][0].get_object()
+            assert "/FontFile2" in descendant["/FontDescriptor"], font["/BaseFont"]
+    assert seen and all(name.split("+", 1)[1].startswith("PilotmgrSerif") for name in seen), seen
+
+
+def test_pages_are_a4_with_metadata_language_and_the_snapshot_attached(app, make, org):
+    draft = make.pilot("draft", owner=org["owner"], unit_=org["department"])
+    memo = _issue(org, draft, kind="pilot_approval")
+    reader = PdfReader(io.BytesIO(memo.pdf))
+    for page in reader.pages:
+        assert round(float(page.mediabox.width) / MM) == 210
+        assert round(float(page.mediabox.height) / MM) == 297
+    info = reader.metadata
+    assert memo.number in info.title and org["department"].name == info.author
+    assert info.subject
+    assert reader.trailer["/Root"]["/Lang"] == "vi"
+    attached = json.loads(reader.attachments["snapshot.json"][0])
+    assert attached == memo.snapshot and attached["number"] == memo.number
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3" pdfaid:conformance="B"' in xmp  # PDF/A-3b, in the XMP metadata
+
+
+@needs_poppler
+def test_no_text_lies_in_the_left_30_mm_margin(app, org, selected):
+    import re
+
+    html = pdftotext(_issue(org, selected).pdf, "-bbox")
+    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"', html)]
+    assert lefts and min(lefts) >= 30 * MM - 0.5, min(lefts)
+
+
+def test_the_renderer_fetches_only_our_static_files():
+    assert url_fetcher("pilotmgr-static:///fonts/LiberationSerif-Regular.ttf")["string"][:4]
+    for url in (
+        "pilotmgr-static:///../config.py",
+        "pilotmgr-static:///fonts/../../../config.py",
+        "file:///etc/passwd",
+        "http://127.0.0.1:5000/static/css/app.css",
+        "data:text/plain,hello",
+    ):
+        with pytest.raises(RefusedURL):
+            url_fetcher(url)
+    assert Path(STATIC_DIR).is_dir()
