@@ -10,6 +10,7 @@ from pilotmgr.pilots.models import (  # noqa: F401
     Task,
     TaskDueChange,
 )
+from pilotmgr.reminders.attachments import OutboxAttachment  # noqa: F401
 from pilotmgr.reminders.models import (  # noqa: F401
     CalendarDay,
     Notification,

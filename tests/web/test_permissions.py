@@ -110,6 +110,19 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("POST", "results.weights", "/programmes/{missing}/weights"): (
         "404 403 403 403 403 403 403 403 login"
     ),
+    # --- leaders' dashboard, exports, import, search ------------------------------------------
+    ("GET", "dashboard.leaders", "/dashboard"): "200 200 200 403 403 403 403 403 login",
+    ("GET", "exports.download", "/exports/pilots.csv"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "exports.download", "/exports/tasks.xlsx"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "exports.download", "/exports/scoreboard.xlsx"): (
+        "200 200 200 403 403 403 403 403 login"
+    ),
+    ("GET", "exports.download", "/exports/secrets.csv"): "404 404 404 404 404 404 404 404 login",
+    ("GET", "imports.index", "/import"): "200 200 200 200 200 403 403 403 login",
+    ("GET", "imports.template", "/import/template.xlsx"): "200 200 200 200 200 403 403 403 login",
+    ("POST", "imports.dry_run", "/import"): "ok ok ok ok ok 403 403 403 login",
+    ("POST", "imports.commit", "/import/commit"): "ok ok ok ok ok 403 403 403 login",
+    ("GET", "search.index", "/search?q=tap+huan"): "200 200 200 200 200 200 200 200 login",
 }
 
 
