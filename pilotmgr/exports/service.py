@@ -191,7 +191,7 @@ def scoreboard(user, args):
         _("Name"),
         _("Tasks due"),
         _("On time"),
-        _("On-time rate (%)"),
+        _("On-time rate (percent)"),
         _("Overdue"),
         _("Average delay (working days)"),
     ]
