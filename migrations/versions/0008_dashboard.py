@@ -1,4 +1,5 @@
-"""dashboard: pilot references for re-imports, the leader digest switch, mail attachments
+"""dashboard: pilot references for re-imports, the leader digest switch, mail attachments,
+task indexes for the scoreboard and overdue lists
 
 Revision ID: 0008
 Revises: 0004
@@ -17,6 +18,13 @@ def upgrade():
     with op.batch_alter_table("pilots", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reference", sa.String(length=80), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_pilots_reference"), ["reference"])
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_tasks_due_date_status",
+            ["due_date", "status", "pilot_id", "completed_at"],
+            unique=False,
+        )
+        batch_op.create_index("ix_tasks_status_due_date", ["status", "due_date"], unique=False)
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("leader_digest", sa.Boolean(), nullable=False, server_default="1")
@@ -45,6 +53,9 @@ def downgrade():
     op.drop_table("outbox_attachments")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("leader_digest")
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index("ix_tasks_status_due_date")
+        batch_op.drop_index("ix_tasks_due_date_status")
     with op.batch_alter_table("pilots", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_pilots_reference"), type_="unique")
         batch_op.drop_column("reference")

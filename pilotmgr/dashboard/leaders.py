@@ -6,6 +6,7 @@ Every figure is a fixed number of grouped queries, whatever the number of pilots
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from sqlalchemy import and_, func, select
 
@@ -136,13 +137,22 @@ def awaiting_decision(scope, counts: dict[str, int]) -> dict[str, int]:
     return waiting
 
 
+def _task_scope(scope) -> list:
+    """Tasks of the scope's pilots; no condition at all for an admin's whole organisation."""
+    clauses = scope.pilot_clauses()
+    return [Task.pilot_id.in_(select(Pilot.id).where(*clauses))] if clauses else []
+
+
 def overdue_tasks(scope) -> tuple[int, list]:
     """How many open tasks are past due, and the worst (oldest due date) first."""
-    late = and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today)
-    base = _scoped(select(Task).join(Pilot, Pilot.id == Task.pilot_id).where(late), scope)
-    total = db.session.scalar(base.with_only_columns(func.count())) or 0
+    late = [Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today, *_task_scope(scope)]
+    total = db.session.scalar(select(func.count()).select_from(Task).where(*late)) or 0
+    # The worst few ids from the (status, due date) index, then their details.
+    worst = (
+        select(Task.id).where(*late).order_by(Task.due_date, Task.id).limit(LIST_LIMIT).subquery()
+    )
     rows = db.session.execute(
-        base.with_only_columns(
+        select(
             Task.id,
             Task.title,
             Task.due_date,
@@ -150,9 +160,10 @@ def overdue_tasks(scope) -> tuple[int, list]:
             Pilot.title.label("pilot_title"),
             User.name.label("assignee"),
         )
+        .join(worst, worst.c.id == Task.id)
+        .join(Pilot, Pilot.id == Task.pilot_id)
         .outerjoin(User, User.id == Task.assignee_id)
         .order_by(Task.due_date, Task.id)
-        .limit(LIST_LIMIT)
     ).all()
     return int(total), rows
 
@@ -200,31 +211,39 @@ def plus_one_coverage(scope, programme) -> dict:
     """Units below the root without a pilot of the programme; heads owning no pilot of it."""
     if programme is None:
         return {"units": [], "heads": [], "programme": None}
-    in_programme = select(Challenge.id).where(Challenge.programme_id == programme.id)
-    units_q = select(Unit.id, Unit.code, Unit.name, Unit.path).where(Unit.is_active)
-    if scope.root is not None:
-        units_q = units_q.where(
-            Unit.path.startswith(scope.root.path, autoescape=True), Unit.id != scope.root.id
-        )
-    units = db.session.execute(units_q.order_by(Unit.path)).all()
-    with_pilots = db.session.execute(
-        select(Unit.path)
-        .join(Pilot, Pilot.unit_id == Unit.id)
-        .where(Pilot.challenge_id.in_(in_programme), Pilot.stage != "closed")
-        .distinct()
-    ).scalars()
-    # A unit is covered when a pilot runs in it or anywhere below it.
-    covered_paths = list(with_pilots)
-    bare = [u for u in units if not any(p.startswith(u.path) for p in covered_paths)]
-    heads_q = select(User.id, User.name, User.email, Unit.name.label("unit_name")).join(
-        Unit, Unit.id == User.unit_id
+    in_programme = Pilot.challenge_id.in_(
+        select(Challenge.id).where(Challenge.programme_id == programme.id)
     )
-    heads_q = heads_q.where(
-        User.role == Role.head,
-        User.is_active_account,
-        User.id.not_in(select(Pilot.owner_id).where(Pilot.challenge_id.in_(in_programme))),
-    )
-    if scope.root is not None:
-        heads_q = heads_q.where(Unit.path.startswith(scope.root.path, autoescape=True))
-    heads = db.session.execute(heads_q.order_by(Unit.path, User.name)).all()
+    units = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.path).where(Unit.is_active).order_by(Unit.path)
+    ).all()
+    path_of = {u.id: u.path for u in units}
+    running = db.session.scalars(
+        select(Pilot.unit_id).where(in_programme, Pilot.stage != "closed").distinct()
+    ).all()
+    # A unit is covered when a pilot runs in it or anywhere below it: mark every ancestor.
+    covered: set[str] = set()
+    for unit_id in running:
+        path = path_of.get(unit_id, "")
+        parts = path.strip("/").split("/") if path else []
+        covered.update("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+    root = scope.root
+    bare = [
+        u
+        for u in units
+        if u.path not in covered
+        and (root is None or (u.path.startswith(root.path) and u.id != root.id))
+    ]
+    owners = set(db.session.scalars(select(Pilot.owner_id).where(in_programme).distinct()))
+    heads = db.session.execute(
+        select(User.id, User.name, User.email, User.unit_id)
+        .where(User.role == Role.head, User.is_active_account)
+        .order_by(User.name)
+    ).all()
+    names = {u.id: u.name for u in units}
+    heads = [
+        SimpleNamespace(id=h.id, name=h.name, email=h.email, unit_name=names.get(h.unit_id, ""))
+        for h in heads
+        if h.id not in owners and (root is None or path_of.get(h.unit_id, "").startswith(root.path))
+    ]
     return {"units": bare, "heads": heads, "programme": programme}

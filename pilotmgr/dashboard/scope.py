@@ -17,7 +17,7 @@ from pilotmgr.pilots.models import Challenge, Pilot, Programme
 from pilotmgr.units.models import Unit
 
 #: The period the scoreboard and "what moved" cover when none is chosen.
-DEFAULT_PERIOD_DAYS = 90
+DEFAULT_PERIOD_DAYS = 30
 
 
 @dataclass

@@ -13,9 +13,9 @@ The rule (also written on the page):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Date, Integer, and_, case, column, func, literal, or_, select, values
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
@@ -59,63 +59,87 @@ def _local_day(column):
     return func.date(column, f"{hours:+d} hours")
 
 
-def _as_date(value):
-    if value is None or hasattr(value, "year"):
-        return value
-    return datetime.strptime(str(value)[:10], "%Y-%m-%d").date()
+def _working_day_index(first: date, last: date, today: date):
+    """A VALUES table (day, n): n = working days after `first` up to `day`, for first…last.
+
+    The delay of a late task is then n(end) − n(due), computed in the one aggregate query.
+    """
+    years = max(2, today.year - first.year + 1)
+    calendar = calendar_around(today, years=years)
+    rows, day = [], first
+    while day <= last:
+        rows.append((day, calendar.between(first, day)))
+        day += timedelta(days=1)
+    # A CTE (WITH workdays(day, n) AS (VALUES …)): SQLite has no VALUES in FROM with names.
+    return values(column("day", Date), column("n", Integer), name="workdays").data(rows).cte()
 
 
 def scoreboard(scope) -> dict[str, list[Score]]:
     """Ranked scores per unit (the pilot's unit) and per owner (the pilot's owner)."""
     last = min(scope.end, scope.today)
-    counted = and_(Task.due_date >= scope.start, Task.due_date <= last, Task.status != "cancelled")
+    if scope.start > last:
+        return {"units": [], "owners": []}
     done_day = _local_day(Task.completed_at)
     on_time = and_(Task.status == "done", done_day <= Task.due_date)
-    overdue = and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today)
-    base = (
-        select(Pilot.unit_id, Pilot.owner_id)
-        .join(Pilot, Pilot.id == Task.pilot_id)
-        .where(counted, *scope.pilot_clauses())
+    is_open = Task.status.in_(OPEN_TASK_STATUSES)
+    overdue = and_(is_open, Task.due_date < scope.today)
+    late = or_(overdue, and_(Task.status == "done", done_day > Task.due_date))
+    index = _working_day_index(scope.start - timedelta(days=1), scope.today, scope.today)
+    due_n, end_n = index.alias("due_n"), index.alias("end_n")
+    end_day = case((is_open, literal(scope.today, Date)), else_=done_day)
+    # Sum per pilot first (the due-date index alone), then per unit and owner over the pilots.
+    where = [Task.due_date >= scope.start, Task.due_date <= last, Task.status != "cancelled"]
+    clauses = scope.pilot_clauses()
+    if clauses:
+        where.append(Task.pilot_id.in_(select(Pilot.id).where(*clauses)))
+    per_pilot = (
+        select(
+            Task.pilot_id.label("pilot_id"),
+            func.count().label("due"),
+            _sum(on_time, 1).label("on_time"),
+            _sum(overdue, 1).label("overdue"),
+            _sum(late, 1).label("late"),
+            _sum(late, func.coalesce(end_n.c.n, due_n.c.n) - due_n.c.n).label("delay"),
+        )
+        .join(due_n, due_n.c.day == Task.due_date)
+        .outerjoin(end_n, end_n.c.day == end_day)
+        .where(*where)
+        .group_by(Task.pilot_id)
+        .subquery()
     )
-    totals = db.session.execute(
-        base.add_columns(
-            func.count(),
-            func.coalesce(func.sum(case((on_time, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
-        ).group_by(Pilot.unit_id, Pilot.owner_id)
-    ).all()
-    late = and_(
-        Task.status.in_((*OPEN_TASK_STATUSES, "done")),
-        ~on_time,
-        Task.due_date < scope.today,
+    query = (
+        select(
+            Pilot.unit_id,
+            Pilot.owner_id,
+            func.sum(per_pilot.c.due),
+            func.sum(per_pilot.c.on_time),
+            func.sum(per_pilot.c.overdue),
+            func.sum(per_pilot.c.late),
+            func.sum(per_pilot.c.delay),
+        )
+        .join(Pilot, Pilot.id == per_pilot.c.pilot_id)
+        .group_by(Pilot.unit_id, Pilot.owner_id)
     )
-    late_rows = db.session.execute(
-        base.add_columns(Task.due_date, case((Task.status == "done", done_day), else_=None))
-        .where(late)
-        .group_by(Pilot.unit_id, Pilot.owner_id, Task.due_date, done_day, Task.status)
-        .add_columns(func.count())
-    ).all()
     units: dict[int, Score] = {}
     owners: dict[int, Score] = {}
-    for unit_id, owner_id, due, good, over in totals:
+    for unit_id, owner_id, due, good, over, late_n, delay in db.session.execute(query):
         for board, key in ((units, unit_id), (owners, owner_id)):
             score = board.setdefault(key, Score(key, "", ""))
             score.due += int(due)
             score.on_time += int(good)
             score.overdue += int(over)
-    calendar = calendar_around(scope.today)
-    for unit_id, owner_id, due_date, finished, count in late_rows:
-        end = _as_date(finished) or scope.today
-        delay = calendar.between(due_date, end) if calendar.first <= due_date else 0
-        for board, key in ((units, unit_id), (owners, owner_id)):
-            board[key].late += int(count)
-            board[key].delay_days += delay * int(count)
+            score.late += int(late_n)
+            score.delay_days += int(delay)
     _name(units, Unit, Unit.name, Unit.code)
     _name(owners, User, User.name, User.email)
     return {
         "units": sorted(units.values(), key=Score.rank_key),
         "owners": sorted(owners.values(), key=Score.rank_key),
     }
+
+
+def _sum(condition, value):
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
 def _name(board: dict[int, Score], model, name_col, link_col) -> None:
