@@ -3,8 +3,8 @@ and downloads an export that opens in a spreadsheet library."""
 
 import io
 import re
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 from openpyxl import load_workbook
 
