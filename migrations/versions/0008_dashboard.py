@@ -17,6 +17,11 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("pilots", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reference", sa.String(length=80), nullable=True))
+        batch_op.create_index(
+            "ix_pilots_challenge_unit_owner",
+            ["challenge_id", "unit_id", "owner_id", "stage"],
+            unique=False,
+        )
         batch_op.create_unique_constraint(batch_op.f("uq_pilots_reference"), ["reference"])
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index(
@@ -58,4 +63,5 @@ def downgrade():
         batch_op.drop_index("ix_tasks_due_date_status")
     with op.batch_alter_table("pilots", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_pilots_reference"), type_="unique")
+        batch_op.drop_index("ix_pilots_challenge_unit_owner")
         batch_op.drop_column("reference")

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Index
 
-from pilotmgr.pilots.models import Task
+from pilotmgr.pilots.models import Pilot, Task
 
 #: The scoreboard reads tasks due in a period: due date, then what it sums, without the rows.
 TASKS_DUE = Index(
@@ -10,3 +10,11 @@ TASKS_DUE = Index(
 )
 #: Overdue tasks: open statuses, oldest due date first.
 TASKS_OPEN_DUE = Index("ix_tasks_status_due_date", Task.status, Task.due_date)
+#: "+1" coverage: which units and owners have a pilot of a programme, from the index alone.
+PILOTS_BY_CHALLENGE = Index(
+    "ix_pilots_challenge_unit_owner",
+    Pilot.challenge_id,
+    Pilot.unit_id,
+    Pilot.owner_id,
+    Pilot.stage,
+)

@@ -21,7 +21,8 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
-from pilotmgr.reminders.workdays import calendar_around
+from pilotmgr.reminders.models import CalendarDay
+from pilotmgr.reminders.workdays import WorkCalendar
 from pilotmgr.units.models import Unit
 
 
@@ -59,13 +60,20 @@ def _local_day(column):
     return func.date(column, f"{hours:+d} hours")
 
 
-def _working_day_index(first: date, last: date, today: date):
+def _working_day_index(first: date, last: date):
     """A VALUES table (day, n): n = working days after `first` up to `day`, for first…last.
 
     The delay of a late task is then n(end) − n(due), computed in the one aggregate query.
     """
-    years = max(2, today.year - first.year + 1)
-    calendar = calendar_around(today, years=years)
+    exceptions = dict(
+        db.session.execute(
+            select(CalendarDay.day, CalendarDay.working).where(
+                CalendarDay.day >= first, CalendarDay.day <= last
+            )
+        ).all()
+    )
+    # Only the period's days (calendar_around would build five years of them).
+    calendar = WorkCalendar(first, last, exceptions)
     rows, day = [], first
     while day <= last:
         rows.append((day, calendar.between(first, day)))
@@ -84,7 +92,7 @@ def scoreboard(scope) -> dict[str, list[Score]]:
     is_open = Task.status.in_(OPEN_TASK_STATUSES)
     overdue = and_(is_open, Task.due_date < scope.today)
     late = or_(overdue, and_(Task.status == "done", done_day > Task.due_date))
-    index = _working_day_index(scope.start - timedelta(days=1), scope.today, scope.today)
+    index = _working_day_index(scope.start - timedelta(days=1), scope.today)
     due_n, end_n = index.alias("due_n"), index.alias("end_n")
     end_day = case((is_open, literal(scope.today, Date)), else_=done_day)
     # Sum per pilot first (the due-date index alone), then per unit and owner over the pilots.

@@ -53,8 +53,8 @@ def test_overdue_tasks_and_targets_worst_first(app, world):
 
 def test_the_scoreboard_follows_its_rule(app, world):
     scores = _board(app, world.head_p)["scores"]
-    (unit,) = scores["units"]
-    (owner,) = scores["owners"]
+    (units, (unit,)), (owners, (owner,)) = scores["units"], scores["owners"]
+    assert units == owners == 1
     for score in (unit, owner):
         assert (score.due, score.on_time, score.overdue) == (3, 1, 1)
         assert score.rate == 33.3
@@ -63,7 +63,7 @@ def test_the_scoreboard_follows_its_rule(app, world):
 
 
 def test_the_scoreboard_ranks_the_better_unit_first(app, world):
-    scores = _board(app, world.admin)["scores"]["units"]
+    _total, scores = _board(app, world.admin)["scores"]["units"]
     # Q: one task due, still open → 0 %; P-D: 33.3 %.
     assert [s.name for s in scores] == ["Sở Khoa học và Công nghệ Bắc Ninh", "Tỉnh Quảng Ninh"]
     assert scores[1].rate == 0.0 and scores[1].overdue == 1
@@ -110,3 +110,10 @@ def test_the_page_links_every_figure_to_its_list(app, world, login):
 
 def test_staff_and_leads_have_no_dashboard(world, login):
     assert login(world.lead_p).get("/dashboard").status_code == 403
+
+
+def test_long_rankings_show_the_best_and_the_worst():
+    from pilotmgr.dashboard.board import best_and_worst
+
+    assert best_and_worst(list(range(5)), 3) == [0, 1, 2, 3, 4]
+    assert best_and_worst(list(range(10)), 3) == [0, 1, 2, None, 7, 8, 9]
