@@ -19,7 +19,9 @@ def export_response(user, what: str, fmt: str) -> Response:
 
     if what not in service.WHATS or fmt not in service.FORMATS:
         raise NotFound("No such export.")
-    header, rows = service.dataset(user, what, _list_filters(), request.args)
+    filters = _list_filters()
+    filters["q"] = "".join(ch for ch in filters.get("q") or "" if ch >= " ")
+    header, rows = service.dataset(user, what, filters, request.args)
     if fmt == "csv":
         data = writers.to_csv(header, rows)
     else:

@@ -40,7 +40,8 @@ def _matches(text: str, words: list[str]) -> bool:
 
 
 def search(user, q: str) -> Results:
-    q = (q or "")[:MAX_QUERY]
+    # No control characters: PostgreSQL refuses NUL in text and nobody searches for them.
+    q = "".join(ch for ch in (q or "")[:MAX_QUERY] if ch >= " ")
     words = fold(q).split()
     results = Results(q=q)
     if not words:

@@ -85,3 +85,8 @@ def test_openapi_describes_the_exports(world, api):
     spec = api(world.head_p).get("/openapi.json").get_json()
     op = spec["paths"]["/exports/{what}.{fmt}"]["get"]
     assert {p["name"] for p in op["parameters"]} == {"what", "fmt"}
+
+
+def test_a_hostile_search_filter_is_harmless(world, login):
+    client = login(world.head_p)
+    assert client.get("/exports/pilots.csv?q=%00%25_").status_code == 200
