@@ -29,7 +29,9 @@ def upgrade():
             ["due_date", "status", "pilot_id", "completed_at"],
             unique=False,
         )
-        batch_op.create_index("ix_tasks_status_due_date", ["status", "due_date"], unique=False)
+        batch_op.create_index(
+            "ix_tasks_status_due_date", ["status", "due_date", "pilot_id"], unique=False
+        )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("leader_digest", sa.Boolean(), nullable=False, server_default="1")

@@ -8,8 +8,8 @@ from pilotmgr.pilots.models import Pilot, Task
 TASKS_DUE = Index(
     "ix_tasks_due_date_status", Task.due_date, Task.status, Task.pilot_id, Task.completed_at
 )
-#: Overdue tasks: open statuses, oldest due date first.
-TASKS_OPEN_DUE = Index("ix_tasks_status_due_date", Task.status, Task.due_date)
+#: Overdue tasks: open statuses, oldest due date first, and whose pilot (for a head's subtree).
+TASKS_OPEN_DUE = Index("ix_tasks_status_due_date", Task.status, Task.due_date, Task.pilot_id)
 #: "+1" coverage: which units and owners have a pilot of a programme, from the index alone.
 PILOTS_BY_CHALLENGE = Index(
     "ix_pilots_challenge_unit_owner",

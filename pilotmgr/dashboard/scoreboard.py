@@ -151,8 +151,7 @@ def _sum(condition, value):
 
 
 def _name(board: dict[int, Score], model, name_col, link_col) -> None:
-    if not board:
-        return
+    # Queried even for an empty board, so the page sends as many statements whatever the data.
     rows = db.session.execute(
         select(model.id, name_col, link_col).where(model.id.in_(list(board)))
     ).all()
