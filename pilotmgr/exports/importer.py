@@ -193,7 +193,9 @@ def plan(user, filename: str, data: bytes) -> Plan:
             row.data = _kpi_data(cells) if kind == "kpi" else _task_data(cells)
             fields = pilots.kpi_fields() if kind == "kpi" else pilots.task_fields()
             try:
-                v.parse(row.data, fields)
+                values = v.parse(row.data, fields)
+                if kind == "kpi":
+                    pilots._check_kpi_range(values)  # the same check add_kpi makes at commit
             except ValidationFailed as exc:
                 row.errors += _messages(exc)
     for row in rows:

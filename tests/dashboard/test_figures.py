@@ -117,3 +117,17 @@ def test_long_rankings_show_the_best_and_the_worst():
 
     assert best_and_worst(list(range(5)), 3) == [0, 1, 2, 3, 4]
     assert best_and_worst(list(range(10)), 3) == [0, 1, 2, None, 7, 8, 9]
+
+
+def test_overdue_tasks_of_both_open_statuses_are_merged_worst_first(app, world, make):
+    from datetime import date
+
+    make.task(world.p1, status="in_progress", due_date=date(2027, 3, 1), title="Đang làm, trễ hơn")
+    make.task(world.p1, status="todo", due_date=date(2027, 3, 8), title="Chưa làm, trễ ít")
+    total, rows = _board(app, world.head_p)["overdue_tasks"]
+    assert total == 3
+    assert [r.title for r in rows] == [
+        "Đang làm, trễ hơn",
+        "Lắp đặt máy tính tiền",
+        "Chưa làm, trễ ít",
+    ]

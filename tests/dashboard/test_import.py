@@ -112,6 +112,7 @@ def test_a_dry_run_lists_every_row_with_its_errors_in_vietnamese(world, login):
         ),
         _row(reference="B-3", kind="pilot", title="Thiếu chủ trì", unit="P-D"),
         _row(reference="B-9", kind="task", title="Việc lạc", due_date="hôm qua"),
+        _row(reference="B-2", kind="kpi", title="Chỉ số phẳng", baseline="5", target="5"),
         _row(
             reference="B-4",
             kind="pilot",
@@ -128,6 +129,7 @@ def test_a_dry_run_lists_every_row_with_its_errors_in_vietnamese(world, login):
     assert "Phải là ngày dạng YYYY-MM-DD." in html
     assert "Trường này là bắt buộc." in html
     assert "B-9" in html and "Không có dòng thí điểm" in html
+    assert "Mục tiêu phải khác giá trị ban đầu." in html
     assert "không được đăng ký thí điểm tại đơn vị" in html.lower()
     assert 'name="token"' not in html
     assert _count(Pilot) == before
