@@ -35,6 +35,15 @@ def export_response(user, what: str, fmt: str) -> Response:
     return response
 
 
+@bp.app_template_global()
+def export_url(what: str, fmt: str, args) -> str:
+    """The download link of an export carrying the page's filters (never its own names)."""
+    from flask import url_for
+
+    kept = {k: v for k, v in args.items() if k not in ("what", "fmt", "page", "per_page")}
+    return url_for("exports.download", what=what, fmt=fmt, **kept)
+
+
 @bp.get("/exports/<what>.<fmt>")
 @login_required
 def download(what, fmt):

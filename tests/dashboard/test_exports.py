@@ -90,3 +90,11 @@ def test_openapi_describes_the_exports(world, api):
 def test_a_hostile_search_filter_is_harmless(world, login):
     client = login(world.head_p)
     assert client.get("/exports/pilots.csv?q=%00%25_").status_code == 200
+
+
+def test_pages_with_odd_query_arguments_still_offer_their_exports(world, login):
+    client = login(world.head_p)
+    for path in ("/dashboard?what=x&fmt=y&page=2", "/pilots/?what=x&fmt=y&overdue=1"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "/exports/pilots.xlsx?" in response.get_data(as_text=True)
