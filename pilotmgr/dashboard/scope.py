@@ -18,6 +18,8 @@ from pilotmgr.units.models import Unit
 
 #: The period the scoreboard and "what moved" cover when none is chosen.
 DEFAULT_PERIOD_DAYS = 30
+#: How far back a period may start: the scoreboard builds a working-day table up to today.
+MAX_YEARS_BACK = 5
 
 
 @dataclass
@@ -105,6 +107,8 @@ def build_scope(user, args) -> Scope:
     start = _day(args.get("start")) or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if start > end:
         start, end = end, start
+    earliest = today - timedelta(days=366 * MAX_YEARS_BACK)
+    start, end = max(start, earliest), max(end, earliest)
     try:
         stuck = int(args.get("stuck_days") or current_app.config["PILOTMGR_STUCK_DAYS"])
     except ValueError:

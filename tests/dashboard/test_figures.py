@@ -131,3 +131,9 @@ def test_overdue_tasks_of_both_open_statuses_are_merged_worst_first(app, world, 
         "Lắp đặt máy tính tiền",
         "Chưa làm, trễ ít",
     ]
+
+
+def test_odd_periods_are_kept_within_bounds(world, login):
+    client = login(world.admin)
+    for query in ("start=1900-01-01&end=1901-01-01", "start=2999-01-01", "start=x&end=y"):
+        assert client.get(f"/dashboard?{query}").status_code == 200, query
