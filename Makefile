@@ -3,8 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi.py
-# Debian packages the test suite drives: a real browser, PDF text extraction, a font.
-DEB_PACKAGES := chromium poppler-utils fonts-liberation2
+# Debian packages the test suite drives: a real browser, PDF text extraction, a font, and
+# Pango for WeasyPrint (the leader digest's PDF).
+DEB_PACKAGES := chromium poppler-utils fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: install run serve test test-sqlite test-postgres lint format translations messages system-deps bench clean
 
@@ -42,6 +43,7 @@ system-deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing="$$missing fonts-liberation2"; \
+	dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
