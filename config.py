@@ -36,6 +36,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "pilotmgr@localhost")
     PILOTMGR_TIMEZONE = os.environ.get("PILOTMGR_TIMEZONE", "Asia/Ho_Chi_Minh")
     #: Absolute base URL used in e-mails, calendar feeds and memo QR codes.
+    #: A pilot that has not changed stage for this many days counts as stuck on the dashboard.
+    PILOTMGR_STUCK_DAYS = int(os.environ.get("PILOTMGR_STUCK_DAYS", "30"))
+    #: Largest spreadsheet accepted by the bulk import.
+    PILOTMGR_IMPORT_MAX_MB = int(os.environ.get("PILOTMGR_IMPORT_MAX_MB", "5"))
     PILOTMGR_BASE_URL = os.environ.get("PILOTMGR_BASE_URL", "http://127.0.0.1:5000")
     PILOTMGR_UPLOAD_DIR = os.environ.get("PILOTMGR_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("PILOTMGR_MAX_UPLOAD_MB", "20")) * 1024 * 1024

@@ -242,7 +242,21 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
     ("get", "/memos/{id}.pdf", "An issued memo's stored PDF bytes", None, 200),
     ("get", "/notifications", "The caller's notifications (?unread=1 for unread only)", None, 200),
     ("post", "/notifications/{id}/read", "Mark one of the caller's notifications read", None, 200),
+    (
+        "get",
+        "/exports/{what}.{fmt}",
+        "A list as a file (CSV with BOM or XLSX): pilots, tasks, kpis, rollout-targets or "
+        "scoreboard; the same filters as the lists; only what the caller may see",
+        None,
+        200,
+    ),
 ]
+
+#: Path parameters other than {id}: their allowed values.
+_PATH_ENUMS = {
+    "what": ["pilots", "tasks", "kpis", "rollout-targets", "scoreboard"],
+    "fmt": ["csv", "xlsx"],
+}
 
 _TYPES = {"date": {"type": "string", "format": "date"}}
 
@@ -265,6 +279,16 @@ def build() -> dict:
             op["parameters"] = [
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
             ]
+        for name, values in _PATH_ENUMS.items():
+            if "{" + name + "}" in path:
+                op.setdefault("parameters", []).append(
+                    {
+                        "name": name,
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": values},
+                    }
+                )
         if props is not None:
             op["requestBody"] = {
                 "required": True,

@@ -49,6 +49,8 @@ class User(UserMixin, VersionedMixin, TimestampMixin, db.Model):
 
     #: "single" mails each reminder, "digest" one mail a day at 07:30, "off" in-app only.
     email_mode: Mapped[str] = mapped_column(String(8), nullable=False, default="single")
+    #: Heads receive the weekly leader digest (Monday 07:30) unless they switch it off.
+    leader_digest: Mapped[bool] = mapped_column(nullable=False, default=True, server_default="1")
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
 

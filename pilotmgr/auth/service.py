@@ -119,11 +119,12 @@ def update_settings(user: User, data: Mapping) -> User:
         {
             "lang": v.choice(LANGS, required=True),
             "email_mode": v.choice(EMAIL_MODES, required=True),
+            "leader_digest": v.choice(("1", "0"), required=True),
         },
         partial=True,
     )
     for key, value in values.items():
-        setattr(user, key, value)
+        setattr(user, key, value == "1" if key == "leader_digest" else value)
     db.session.flush()
     return user
 

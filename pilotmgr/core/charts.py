@@ -50,17 +50,20 @@ def kpi_chart(values: list[tuple], baseline, target, width: int = 220, height: i
 
 
 def bar_chart(
-    rows: list[tuple[str, float | None]],
+    rows: list[tuple],
     width: int = 420,
     bar: int = 18,
+    top: float | None = None,
     font_family: str | None = None,
     suffix: str = "",
 ) -> str:
-    """Horizontal bars (label, value 0–5 or percent) for the comparison page and memos.
+    """Horizontal bars (label, value[, link]) for the comparison page, the dashboard and memos.
 
-    `font_family` names the font of the labels (a PDF must use only its embedded fonts).
+    A third item in a row makes the bar a link (to the list behind the figure); `top` fixes
+    the scale (100 for percentages), else the largest value fills the width. `font_family`
+    names the font of the labels (a PDF must use only its embedded fonts).
     """
-    top = max([v for _l, v in rows if v is not None] + [1])
+    top = top or max([r[1] for r in rows if r[1] is not None] + [1])
     height = len(rows) * (bar + 8) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" width="{width}" '
@@ -68,15 +71,19 @@ def bar_chart(
         + (f' font-family="{escape(font_family)}"' if font_family else "")
         + ">"
     ]
-    for i, (label, value) in enumerate(rows):
+    for i, row in enumerate(rows):
+        label, value = row[0], row[1]
         y = 4 + i * (bar + 8)
-        length = 0 if value is None else round(value / top * (width - 210), 1)
-        parts.append(
+        length = 0 if value is None else round(min(value, top) / top * (width - 210), 1)
+        item = (
             f'<text x="0" y="{y + bar - 5}" font-size="12">{escape(label[:24])}</text>'
             f'<rect x="160" y="{y}" width="{length}" height="{bar}" fill="#0d6efd" rx="2"/>'
             f'<text x="{164 + length}" y="{y + bar - 5}" font-size="12">'
             f"{'—' if value is None else escape(_fmt(value)) + suffix}</text>"
         )
+        if len(row) > 2 and row[2]:
+            item = f'<a href="{escape(row[2])}">{item}</a>'
+        parts.append(item)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -131,6 +138,19 @@ def step_chart(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def progress_bar(percent: int, width: int = 160, height: int = 12) -> str:
+    """A thin bar filled to `percent` (rollout coverage), with the figure as its title."""
+    percent = max(0, min(int(percent), 100))
+    filled = round(width * percent / 100, 1)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img">'
+        f"<title>{percent}%</title>"
+        f'<rect width="{width}" height="{height}" fill="#e9ecef" rx="3"/>'
+        f'<rect width="{filled}" height="{height}" fill="#198754" rx="3"/></svg>'
+    )
 
 
 def _fmt(value) -> str:

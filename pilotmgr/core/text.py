@@ -17,5 +17,10 @@ def fold(value: str | None) -> str:
     if not value:
         return ""
     decomposed = unicodedata.normalize("NFD", value.translate(_SPECIAL))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    # Control characters (NUL among them, which PostgreSQL refuses in text) separate words.
+    stripped = "".join(
+        " " if category == "Cc" else ch
+        for ch in decomposed
+        if (category := unicodedata.category(ch)) != "Mn"
+    )
     return " ".join(stripped.lower().split())

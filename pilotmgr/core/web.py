@@ -112,11 +112,14 @@ def register_web(app: Flask) -> None:
 
     from pilotmgr.auth.views import bp as auth_bp
     from pilotmgr.dashboard.views import bp as dashboard_bp
+    from pilotmgr.exports.imports import bp as imports_bp
+    from pilotmgr.exports.views import bp as exports_bp
     from pilotmgr.memos.views import bp as memos_bp
     from pilotmgr.pilots.views import bp as pilots_bp
     from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.results.views import bp as results_bp
     from pilotmgr.rollout.views import bp as rollout_bp
+    from pilotmgr.search.views import bp as search_bp
     from pilotmgr.units.views import bp as units_bp
 
     for blueprint in (
@@ -128,6 +131,9 @@ def register_web(app: Flask) -> None:
         results_bp,
         rollout_bp,
         memos_bp,
+        exports_bp,
+        imports_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,7 +1,12 @@
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from pilotmgr.core.charts import progress_bar
 from pilotmgr.dashboard import service
+from pilotmgr.dashboard.board import build_board
+from pilotmgr.dashboard.scope import build_scope
+from pilotmgr.pilots import programmes
+from pilotmgr.units.service import all_units, tree_order
 
 bp = Blueprint("dashboard", __name__)
 
@@ -21,4 +26,21 @@ def my_work():
         pilots=service.my_pilots(current_user),
         awaiting=service.awaiting_my_decision(current_user),
         today=service.today(),
+    )
+
+
+@bp.get("/dashboard")
+@login_required
+def leaders():
+    scope = build_scope(current_user, request.args)
+    units = tree_order(all_units())
+    if scope.user.role != "admin":
+        units = [u for u in units if u.path.startswith(current_user.unit.path)]
+    return render_template(
+        "dashboard/leaders.html",
+        units=units,
+        programmes=programmes.all_programmes(),
+        args=request.args,
+        progress_bar=progress_bar,
+        **build_board(scope),
     )

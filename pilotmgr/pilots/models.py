@@ -83,6 +83,8 @@ class Pilot(VersionedMixin, TimestampMixin, db.Model):
     #: Rollout targets in waves up to this one are open (see RolloutTarget.wave).
     rollout_open_wave: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: The pilot's own reference in an imported spreadsheet: a re-import matches on it.
+    reference: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)
 
     challenge: Mapped[Challenge | None] = relationship(lazy="raise")
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)

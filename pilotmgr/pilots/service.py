@@ -111,10 +111,25 @@ def get_pilot(user, pilot_id) -> Pilot:
 
 
 def pilot_list_query(
-    user, *, stage=None, unit=None, owner=None, challenge=None, programme=None, q=None
+    user,
+    *,
+    stage=None,
+    unit=None,
+    owner=None,
+    challenge=None,
+    programme=None,
+    q=None,
+    stuck_before=None,
+    overdue_on=None,
+    pending_review=False,
 ):
-    """The pilots `user` may see, filtered; every filter is a plain value or None."""
+    """The pilots `user` may see, filtered; every filter is a plain value or None.
+
+    `stuck_before`: unfinished pilots whose stage has not changed since then; `overdue_on`:
+    pilots with an open task due before that day; `pending_review`: with a measurement waiting.
+    """
     query = select(Pilot)
+    query = _dashboard_filters(query, stuck_before, overdue_on, pending_review)
     clause = visible_pilots_clause(user)
     if clause is not None:
         query = query.where(clause)
@@ -138,6 +153,33 @@ def pilot_list_query(
         )
     for word in fold(q).split():
         query = query.where(Pilot.search_text.contains(word, autoescape=True))
+    return query
+
+
+def _dashboard_filters(query, stuck_before, overdue_on, pending_review):
+    from pilotmgr.pilots.models import OPEN_TASK_STATUSES
+    from pilotmgr.results.models import Measurement
+
+    if stuck_before is not None:
+        query = query.where(
+            Pilot.stage.not_in(("scaled", "closed")), Pilot.stage_changed_at < stuck_before
+        )
+    if overdue_on is not None:
+        query = query.where(
+            Pilot.id.in_(
+                select(Task.pilot_id).where(
+                    Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < overdue_on
+                )
+            )
+        )
+    if pending_review:
+        query = query.where(
+            Pilot.id.in_(
+                select(Kpi.pilot_id)
+                .join(Measurement, Measurement.kpi_id == Kpi.id)
+                .where(Measurement.status == "submitted")
+            )
+        )
     return query
 
 

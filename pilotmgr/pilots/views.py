@@ -50,7 +50,32 @@ def _list_filters() -> dict:
     filters["programme"] = programmes._find_programme(programme)
     challenge = args.get("challenge", "")
     filters["challenge"] = service.find_challenge(challenge) if challenge else None
+    filters.update(dashboard_filters(args))
     return filters
+
+
+def dashboard_filters(args) -> dict:
+    """The filters the leaders' dashboard links with: stuck, overdue, waiting for review."""
+    from datetime import datetime, time, timedelta
+
+    from flask import current_app
+
+    from pilotmgr.core.clock import local_zone
+
+    today = service.today()
+    found: dict = {}
+    if args.get("stuck") == "1":
+        try:
+            days = int(args.get("stuck_days") or current_app.config["PILOTMGR_STUCK_DAYS"])
+        except ValueError:
+            days = current_app.config["PILOTMGR_STUCK_DAYS"]
+        midnight = datetime.combine(today, time(), tzinfo=local_zone())
+        found["stuck_before"] = midnight - timedelta(days=max(1, min(days, 3650)))
+    if args.get("overdue") == "1":
+        found["overdue_on"] = today
+    if args.get("pending") == "1":
+        found["pending_review"] = True
+    return found
 
 
 @bp.get("/")

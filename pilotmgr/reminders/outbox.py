@@ -157,6 +157,10 @@ def build_message(mail: OutboxMail) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
+    # Attachments live in their own table (the leader digest's PDF); see attachments.py.
+    from pilotmgr.reminders.attachments import attach_files
+
+    attach_files(message, mail.id)
     return message
 
 

@@ -41,11 +41,23 @@ def send_digests() -> None:
     log.info("digests queued: %s", digests())
 
 
+def send_leader_digests() -> None:
+    from pilotmgr.dashboard.digest import queue_leader_digests
+
+    log.info("leader digests queued: %s", queue_leader_digests())
+
+
 #: (id, function, trigger, trigger arguments)
 JOBS = [
     ("reminders-scan", scan_reminders, "cron", {"minute": "*/5"}),
     ("outbox-send", send_outbox, "interval", {"minutes": 1}),
     ("digests", send_digests, "cron", {"hour": 7, "minute": 30}),
+    (
+        "leader-digest",
+        send_leader_digests,
+        "cron",
+        {"day_of_week": "mon", "hour": 7, "minute": 30},
+    ),
 ]
 
 

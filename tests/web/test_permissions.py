@@ -153,6 +153,19 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("GET", "memos.verify", "/memos/verify/{memo_sha}"): "200 200 200 200 200 200 200 200 200",
     ("GET", "memos.verify_upload", "/memos/verify"): "200 200 200 200 200 200 200 200 200",
     ("POST", "memos.verify_upload", "/memos/verify"): "302 302 302 302 302 302 302 302 302",
+    # --- leaders' dashboard, exports, import, search ------------------------------------------
+    ("GET", "dashboard.leaders", "/dashboard"): "200 200 200 403 403 403 403 403 login",
+    ("GET", "exports.download", "/exports/pilots.csv"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "exports.download", "/exports/tasks.xlsx"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "exports.download", "/exports/scoreboard.xlsx"): (
+        "200 200 200 403 403 403 403 403 login"
+    ),
+    ("GET", "exports.download", "/exports/secrets.csv"): "404 404 404 404 404 404 404 404 login",
+    ("GET", "imports.index", "/import"): "200 200 200 200 200 403 403 403 login",
+    ("GET", "imports.template", "/import/template.xlsx"): "200 200 200 200 200 403 403 403 login",
+    ("POST", "imports.dry_run", "/import"): "ok ok ok ok ok 403 403 403 login",
+    ("POST", "imports.commit", "/import/commit"): "ok ok ok ok ok 403 403 403 login",
+    ("GET", "search.index", "/search?q=tap+huan"): "200 200 200 200 200 200 200 200 login",
 }
 
 

@@ -32,3 +32,12 @@ def test_a_busy_assignee_sees_pilots_through_tasks_only_once(client, login, make
     html = client.get("/pilots/").get_data(as_text=True)
 
     assert html.count("Thanh toán học phí bằng QR") == 1
+
+
+def test_control_characters_in_the_search_are_word_breaks_not_errors(client, login, make):
+    lead = make.user("lead")
+    make.pilot("draft", owner=lead, title="Hóa đơn điện tử")
+    login(lead)
+    page = client.get("/pilots/?q=h%C3%B3a%00%C4%91%C6%A1n")
+    assert page.status_code == 200
+    assert "Hóa đơn điện tử" in page.get_data(as_text=True)

@@ -1,0 +1,261 @@
+"""The leaders' dashboard: where every pilot in a subtree stands, what is late, what waits.
+
+Every figure is a fixed number of grouped queries, whatever the number of pilots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from sqlalchemy import and_, func, select, union_all
+
+from pilotmgr.auth.models import Role, User
+from pilotmgr.core.audit import HistoryEntry
+from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import STAGES
+from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Challenge, Kpi, Pilot, Task
+from pilotmgr.results.models import Measurement
+from pilotmgr.rollout.coverage import coverage_by_pilot
+from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
+
+LIST_LIMIT = 20
+#: Stages a head decides on (the measurements to approve are counted apart).
+DECISIONS = ("proposed", "evaluating", "selected")
+FINISHED = ("scaled", "closed")
+
+
+@dataclass
+class Funnel:
+    counts: dict[str, int] = field(default_factory=dict)
+    #: stage → average days spent in it, over stays that ended in the period (None: none ended).
+    average_days: dict[str, float | None] = field(default_factory=dict)
+    stuck: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def stuck_total(self) -> int:
+        return sum(self.stuck.values())
+
+
+def _scoped(query, scope):
+    return query.where(*scope.pilot_clauses())
+
+
+def funnel(scope) -> Funnel:
+    rows = db.session.execute(
+        _scoped(select(Pilot.stage, func.count()).group_by(Pilot.stage), scope)
+    ).all()
+    result = Funnel(counts={stage: 0 for stage in STAGES})
+    result.counts.update({stage: int(n) for stage, n in rows})
+    stuck = db.session.execute(
+        _scoped(
+            select(Pilot.stage, func.count())
+            .where(Pilot.stage.not_in(FINISHED), Pilot.stage_changed_at < scope.stuck_before())
+            .group_by(Pilot.stage),
+            scope,
+        )
+    ).all()
+    result.stuck = {stage: int(n) for stage, n in stuck}
+    result.average_days = average_days_in_stage(scope)
+    return result
+
+
+def _days_between(later, earlier):
+    if db.engine.dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier) / 86400.0
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def average_days_in_stage(scope) -> dict[str, float | None]:
+    """Average length of the stays in each stage that ended (by a transition) in the period.
+
+    A stay starts at the pilot's creation or at the transition into the stage, and ends at the
+    next transition; both come from the history.
+    """
+    moved = _scoped(
+        select(HistoryEntry.pilot_id)
+        .join(Pilot, Pilot.id == HistoryEntry.pilot_id)
+        .where(
+            HistoryEntry.object_type == "pilot",
+            HistoryEntry.action == "transition",
+            HistoryEntry.at >= scope.period_start_at(),
+            HistoryEntry.at < scope.period_end_at(),
+        ),
+        scope,
+    )
+    steps = (
+        select(
+            HistoryEntry.at.label("at"),
+            HistoryEntry.action.label("action"),
+            HistoryEntry.before["stage"].as_string().label("left"),
+            func.lag(HistoryEntry.at)
+            .over(partition_by=HistoryEntry.pilot_id, order_by=(HistoryEntry.at, HistoryEntry.id))
+            .label("since"),
+        )
+        .where(
+            HistoryEntry.pilot_id.in_(moved),
+            HistoryEntry.object_type == "pilot",
+            HistoryEntry.action.in_(("create", "transition")),
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(steps.c.left, func.avg(_days_between(steps.c.at, steps.c.since)))
+        .where(
+            steps.c.action == "transition",
+            steps.c.since.is_not(None),
+            steps.c.at >= scope.period_start_at(),
+            steps.c.at < scope.period_end_at(),
+        )
+        .group_by(steps.c.left)
+    ).all()
+    found = {stage: round(float(days), 1) for stage, days in rows if stage and days is not None}
+    return {stage: found.get(stage) for stage in STAGES}
+
+
+def awaiting_decision(scope, counts: dict[str, int]) -> dict[str, int]:
+    """What waits for a head: pilots at a decision stage, and measurements to approve."""
+    waiting = {stage: counts.get(stage, 0) for stage in DECISIONS}
+    waiting["measurements"] = int(
+        db.session.scalar(
+            _scoped(
+                select(func.count())
+                .select_from(Measurement)
+                .join(Kpi, Kpi.id == Measurement.kpi_id)
+                .join(Pilot, Pilot.id == Kpi.pilot_id)
+                .where(Measurement.status == "submitted"),
+                scope,
+            )
+        )
+        or 0
+    )
+    return waiting
+
+
+def _task_scope(scope) -> list:
+    """Tasks of the scope's pilots; no condition at all for an admin's whole organisation."""
+    clauses = scope.pilot_clauses()
+    return [Task.pilot_id.in_(select(Pilot.id).where(*clauses))] if clauses else []
+
+
+def overdue_tasks(scope) -> tuple[int, list]:
+    """How many open tasks are past due, and the worst (oldest due date) first."""
+    late = [Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today, *_task_scope(scope)]
+    total = db.session.scalar(select(func.count()).select_from(Task).where(*late)) or 0
+    # The worst few ids per open status straight from the (status, due date) index (one
+    # sorted read each, instead of sorting every overdue task), then their details.
+    per_status = [_oldest_ids(status, late[1:]) for status in OPEN_TASK_STATUSES]
+    worst = union_all(*per_status).subquery()
+    rows = db.session.execute(
+        select(
+            Task.id,
+            Task.title,
+            Task.due_date,
+            Pilot.id.label("pilot_id"),
+            Pilot.title.label("pilot_title"),
+            User.name.label("assignee"),
+        )
+        .join(worst, worst.c.id == Task.id)
+        .join(Pilot, Pilot.id == Task.pilot_id)
+        .outerjoin(User, User.id == Task.assignee_id)
+        .order_by(Task.due_date, Task.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    return int(total), rows
+
+
+def _oldest_ids(status: str, conditions: list):
+    first = (
+        select(Task.id)
+        .where(Task.status == status, *conditions)
+        .order_by(Task.due_date, Task.id)
+        .limit(LIST_LIMIT)
+        .subquery()
+    )
+    return select(first.c.id)
+
+
+def overdue_targets(scope) -> tuple[int, list]:
+    """Open rollout targets of an opened wave past their due date, worst first."""
+    late = and_(
+        RolloutTarget.status != "done",
+        RolloutTarget.wave <= Pilot.rollout_open_wave,
+        RolloutTarget.due_date < scope.today,
+    )
+    base = _scoped(
+        select(RolloutTarget).join(Pilot, Pilot.id == RolloutTarget.pilot_id).where(late), scope
+    )
+    total = db.session.scalar(base.with_only_columns(func.count())) or 0
+    rows = db.session.execute(
+        base.with_only_columns(
+            RolloutTarget.id,
+            RolloutTarget.due_date,
+            RolloutTarget.status,
+            Pilot.id.label("pilot_id"),
+            Pilot.title.label("pilot_title"),
+            Unit.name.label("unit_name"),
+            User.name.label("responsible"),
+        )
+        .join(Unit, Unit.id == RolloutTarget.unit_id)
+        .outerjoin(User, User.id == RolloutTarget.responsible_id)
+        .order_by(RolloutTarget.due_date, RolloutTarget.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    return int(total), rows
+
+
+def rollout_coverage(scope) -> list[tuple]:
+    """(pilot id, title, Coverage) of every rolling-out pilot, least advanced first."""
+    pilots = db.session.execute(
+        _scoped(select(Pilot.id, Pilot.title).where(Pilot.stage == "rolling_out"), scope)
+    ).all()
+    coverage = coverage_by_pilot([p.id for p in pilots], scope.today)
+    rows = [(p.id, p.title, coverage[p.id]) for p in pilots]
+    return sorted(rows, key=lambda r: (r[2].percent, -r[2].overdue, r[0]))
+
+
+def plus_one_coverage(scope, programme) -> dict:
+    """Units below the root without a pilot of the programme; heads owning no pilot of it."""
+    if programme is None:
+        return {"units": [], "heads": [], "programme": None}
+    in_programme = Pilot.challenge_id.in_(
+        select(Challenge.id).where(Challenge.programme_id == programme.id)
+    )
+    units = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.path).where(Unit.is_active).order_by(Unit.path)
+    ).all()
+    path_of = {u.id: u.path for u in units}
+    running = db.session.scalars(
+        select(Pilot.unit_id).where(in_programme, Pilot.stage != "closed").distinct()
+    ).all()
+    # A unit is covered when a pilot runs in it or anywhere below it: mark every ancestor.
+    covered: set[str] = set()
+    for unit_id in running:
+        path = path_of.get(unit_id, "")
+        parts = path.strip("/").split("/") if path else []
+        covered.update("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+    root = scope.root
+    bare = [
+        u
+        for u in units
+        if u.path not in covered
+        and (root is None or (u.path.startswith(root.path) and u.id != root.id))
+    ]
+    owners = set(db.session.scalars(select(Pilot.owner_id).where(in_programme).distinct()))
+    heads = db.session.execute(
+        select(User.id, User.name, User.email, User.unit_id)
+        .where(User.role == Role.head, User.is_active_account)
+        .order_by(User.name)
+    ).all()
+    names = {u.id: u.name for u in units}
+    heads = [
+        SimpleNamespace(id=h.id, name=h.name, email=h.email, unit_name=names.get(h.unit_id, ""))
+        for h in heads
+        if h.id not in owners and (root is None or path_of.get(h.unit_id, "").startswith(root.path))
+    ]
+    return {"units": bare, "heads": heads, "programme": programme}

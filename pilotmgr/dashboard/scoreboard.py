@@ -1,0 +1,159 @@
+"""The scoreboard: per unit and per owner, who finishes tasks on time over the period.
+
+The rule (also written on the page):
+- tasks counted: those due in the period (up to today), not cancelled, of pilots in scope;
+- on time: done, with the completion day (local time) on or before the due date;
+- on-time rate: on time / counted;
+- overdue: counted tasks still open after their due date;
+- average delay: working days between the due date and the completion day (or today, if
+  still open), averaged over the late tasks;
+- ranking: higher on-time rate first, then smaller average delay, then fewer overdue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Date, Integer, and_, case, column, func, literal, or_, select, values
+
+from pilotmgr.auth.models import User
+from pilotmgr.core.clock import local_zone
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
+from pilotmgr.reminders.models import CalendarDay
+from pilotmgr.reminders.workdays import WorkCalendar
+from pilotmgr.units.models import Unit
+
+
+@dataclass
+class Score:
+    key: int
+    name: str
+    #: What the pilot list is filtered by to show this row's pilots (unit code or owner e-mail).
+    link_value: str
+    due: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    late: int = 0
+    delay_days: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.on_time * 100 / self.due, 1) if self.due else None
+
+    @property
+    def average_delay(self) -> float | None:
+        return round(self.delay_days / self.late, 1) if self.late else None
+
+    def rank_key(self):
+        return (-(self.rate or 0), self.average_delay or 0, self.overdue, self.name)
+
+
+def _local_day(column):
+    """The local calendar day of a UTC timestamp column, as SQL."""
+    zone = local_zone()
+    if db.engine.dialect.name == "postgresql":
+        return func.date(func.timezone(zone.key, column))
+    offset = datetime.now(zone).utcoffset() or timedelta()
+    hours = int(offset.total_seconds() // 3600)
+    return func.date(column, f"{hours:+d} hours")
+
+
+def _working_day_index(first: date, last: date):
+    """A VALUES table (day, n): n = working days after `first` up to `day`, for first…last.
+
+    The delay of a late task is then n(end) − n(due), computed in the one aggregate query.
+    """
+    exceptions = dict(
+        db.session.execute(
+            select(CalendarDay.day, CalendarDay.working).where(
+                CalendarDay.day >= first, CalendarDay.day <= last
+            )
+        ).all()
+    )
+    # Only the period's days (calendar_around would build five years of them).
+    calendar = WorkCalendar(first, last, exceptions)
+    rows, day = [], first
+    while day <= last:
+        rows.append((day, calendar.between(first, day)))
+        day += timedelta(days=1)
+    # A CTE (WITH workdays(day, n) AS (VALUES …)): SQLite has no VALUES in FROM with names.
+    return values(column("day", Date), column("n", Integer), name="workdays").data(rows).cte()
+
+
+def scoreboard(scope) -> dict[str, list[Score]]:
+    """Ranked scores per unit (the pilot's unit) and per owner (the pilot's owner)."""
+    last = min(scope.end, scope.today)
+    if scope.start > last:
+        return {"units": [], "owners": []}
+    done_day = _local_day(Task.completed_at)
+    on_time = and_(Task.status == "done", done_day <= Task.due_date)
+    is_open = Task.status.in_(OPEN_TASK_STATUSES)
+    overdue = and_(is_open, Task.due_date < scope.today)
+    late = or_(overdue, and_(Task.status == "done", done_day > Task.due_date))
+    index = _working_day_index(scope.start - timedelta(days=1), scope.today)
+    due_n, end_n = index.alias("due_n"), index.alias("end_n")
+    end_day = case((is_open, literal(scope.today, Date)), else_=done_day)
+    # Sum per pilot first (the due-date index alone), then per unit and owner over the pilots.
+    where = [Task.due_date >= scope.start, Task.due_date <= last, Task.status != "cancelled"]
+    clauses = scope.pilot_clauses()
+    if clauses:
+        where.append(Task.pilot_id.in_(select(Pilot.id).where(*clauses)))
+    per_pilot = (
+        select(
+            Task.pilot_id.label("pilot_id"),
+            func.count().label("due"),
+            _sum(on_time, 1).label("on_time"),
+            _sum(overdue, 1).label("overdue"),
+            _sum(late, 1).label("late"),
+            _sum(late, func.coalesce(end_n.c.n, due_n.c.n) - due_n.c.n).label("delay"),
+        )
+        .join(due_n, due_n.c.day == Task.due_date)
+        .outerjoin(end_n, end_n.c.day == end_day)
+        .where(*where)
+        .group_by(Task.pilot_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Pilot.unit_id,
+            Pilot.owner_id,
+            func.sum(per_pilot.c.due),
+            func.sum(per_pilot.c.on_time),
+            func.sum(per_pilot.c.overdue),
+            func.sum(per_pilot.c.late),
+            func.sum(per_pilot.c.delay),
+        )
+        .join(Pilot, Pilot.id == per_pilot.c.pilot_id)
+        .group_by(Pilot.unit_id, Pilot.owner_id)
+    )
+    units: dict[int, Score] = {}
+    owners: dict[int, Score] = {}
+    for unit_id, owner_id, due, good, over, late_n, delay in db.session.execute(query):
+        for board, key in ((units, unit_id), (owners, owner_id)):
+            score = board.setdefault(key, Score(key, "", ""))
+            score.due += int(due)
+            score.on_time += int(good)
+            score.overdue += int(over)
+            score.late += int(late_n)
+            score.delay_days += int(delay)
+    _name(units, Unit, Unit.name, Unit.code)
+    _name(owners, User, User.name, User.email)
+    return {
+        "units": sorted(units.values(), key=Score.rank_key),
+        "owners": sorted(owners.values(), key=Score.rank_key),
+    }
+
+
+def _sum(condition, value):
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
+def _name(board: dict[int, Score], model, name_col, link_col) -> None:
+    # Queried even for an empty board, so the page sends as many statements whatever the data.
+    rows = db.session.execute(
+        select(model.id, name_col, link_col).where(model.id.in_(list(board)))
+    ).all()
+    for key, name, link in rows:
+        board[key].name, board[key].link_value = name, link

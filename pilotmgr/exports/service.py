@@ -1,0 +1,218 @@
+"""What each export holds: the rows the caller may see, under the same filters as the lists."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from pilotmgr.auth.models import User
+from pilotmgr.core.errors import NotFound
+from pilotmgr.extensions import db
+from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Task
+from pilotmgr.pilots.service import pilot_list_query
+from pilotmgr.results.models import Measurement
+from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
+
+WHATS = ("pilots", "tasks", "kpis", "rollout-targets", "scoreboard")
+FORMATS = ("csv", "xlsx")
+
+
+def _pilot_ids(user, filters: dict):
+    return pilot_list_query(user, **filters).with_only_columns(Pilot.id).scalar_subquery()
+
+
+def pilots(user, filters: dict):
+    header = [
+        _("Reference"),
+        _("ID"),
+        _("Title"),
+        _("Stage"),
+        _("Outcome"),
+        _("Unit code"),
+        _("Unit"),
+        _("Owner e-mail"),
+        _("Owner"),
+        _("Challenge"),
+        _("Start date"),
+        _("End date"),
+        _("Budget"),
+        _("Partner"),
+        _("Stage changed at"),
+    ]
+    query = (
+        pilot_list_query(user, **filters)
+        .with_only_columns(
+            Pilot.reference,
+            Pilot.id,
+            Pilot.title,
+            Pilot.stage,
+            Pilot.outcome,
+            Unit.code,
+            Unit.name,
+            User.email,
+            User.name,
+            Challenge.title,
+            Pilot.start_date,
+            Pilot.end_date,
+            Pilot.budget,
+            Pilot.partner,
+            Pilot.stage_changed_at,
+        )
+        .join(Unit, Unit.id == Pilot.unit_id)
+        .join(User, User.id == Pilot.owner_id)
+        .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
+        .order_by(Pilot.id)
+    )
+    return header, db.session.execute(query)
+
+
+def tasks(user, filters: dict):
+    header = [
+        _("Pilot ID"),
+        _("Pilot"),
+        _("Task ID"),
+        _("Task"),
+        _("Assignee e-mail"),
+        _("Assignee"),
+        _("Priority"),
+        _("Due date"),
+        _("Status"),
+        _("Completed at"),
+        _("Deliverable"),
+    ]
+    overdue_on = filters.get("overdue_on")
+    query = (
+        select(
+            Pilot.id,
+            Pilot.title,
+            Task.id,
+            Task.title,
+            User.email,
+            User.name,
+            Task.priority,
+            Task.due_date,
+            Task.status,
+            Task.completed_at,
+            Task.deliverable,
+        )
+        .join(Pilot, Pilot.id == Task.pilot_id)
+        .outerjoin(User, User.id == Task.assignee_id)
+        .where(Task.pilot_id.in_(_pilot_ids(user, filters)))
+        .order_by(Pilot.id, Task.due_date, Task.id)
+    )
+    if overdue_on is not None:
+        # The "overdue" filter on tasks means the late tasks themselves, not all their siblings.
+        query = query.where(Task.status.in_(("todo", "in_progress")), Task.due_date < overdue_on)
+    return header, db.session.execute(query)
+
+
+def kpis(user, filters: dict):
+    header = [
+        _("Pilot ID"),
+        _("Pilot"),
+        _("KPI ID"),
+        _("KPI"),
+        _("Unit of measure"),
+        _("Baseline"),
+        _("Target"),
+        _("Direction"),
+        _("Measured on"),
+        _("Value"),
+        _("Measurement status"),
+    ]
+    query = (
+        select(
+            Pilot.id,
+            Pilot.title,
+            Kpi.id,
+            Kpi.name,
+            Kpi.unit,
+            Kpi.baseline,
+            Kpi.target,
+            Kpi.direction,
+            Measurement.measured_on,
+            Measurement.value,
+            Measurement.status,
+        )
+        .join(Pilot, Pilot.id == Kpi.pilot_id)
+        .outerjoin(Measurement, Measurement.kpi_id == Kpi.id)
+        .where(Kpi.pilot_id.in_(_pilot_ids(user, filters)))
+        .order_by(Pilot.id, Kpi.id, Measurement.measured_on, Measurement.id)
+    )
+    return header, db.session.execute(query)
+
+
+def rollout_targets(user, filters: dict):
+    header = [
+        _("Pilot ID"),
+        _("Pilot"),
+        _("Unit code"),
+        _("Unit"),
+        _("Responsible e-mail"),
+        _("Wave"),
+        _("Due date"),
+        _("Status"),
+        _("Done on"),
+        _("Blocked because"),
+    ]
+    target_unit = aliased(Unit)
+    query = (
+        select(
+            Pilot.id,
+            Pilot.title,
+            target_unit.code,
+            target_unit.name,
+            User.email,
+            RolloutTarget.wave,
+            RolloutTarget.due_date,
+            RolloutTarget.status,
+            RolloutTarget.done_on,
+            RolloutTarget.blocked_reason,
+        )
+        .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
+        .join(target_unit, target_unit.id == RolloutTarget.unit_id)
+        .outerjoin(User, User.id == RolloutTarget.responsible_id)
+        .where(RolloutTarget.pilot_id.in_(_pilot_ids(user, filters)))
+        .order_by(Pilot.id, RolloutTarget.wave, target_unit.code)
+    )
+    return header, db.session.execute(query)
+
+
+def scoreboard(user, args):
+    from pilotmgr.dashboard.scope import build_scope
+    from pilotmgr.dashboard.scoreboard import scoreboard as scores
+
+    board = scores(build_scope(user, args))
+    header = [
+        _("Ranked by"),
+        _("Rank"),
+        _("Name"),
+        _("Tasks due"),
+        _("On time"),
+        _("On-time rate (percent)"),
+        _("Overdue"),
+        _("Average delay (working days)"),
+    ]
+    rows = [
+        (kind, rank, s.name, s.due, s.on_time, s.rate, s.overdue, s.average_delay)
+        for kind, board_rows in ((_("unit"), board["units"]), (_("owner"), board["owners"]))
+        for rank, s in enumerate(board_rows, start=1)
+    ]
+    return header, rows
+
+
+def dataset(user, what: str, filters: dict, args):
+    """(header, rows) of one export; an unknown name is a 404."""
+    if what == "scoreboard":
+        return scoreboard(user, args)
+    makers = {
+        "pilots": pilots,
+        "tasks": tasks,
+        "kpis": kpis,
+        "rollout-targets": rollout_targets,
+    }
+    if what not in makers:
+        raise NotFound("No such export.")
+    return makers[what](user, filters)

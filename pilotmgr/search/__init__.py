@@ -1,0 +1,1 @@
+"""Search from the header: pilots, tasks, lessons and success formulas, accent-blind."""
