@@ -53,6 +53,9 @@ def main() -> None:
             challenge_id = db.session.scalar(
                 db.select(Pilot.challenge_id).where(Pilot.stage == "evaluating").order_by(Pilot.id)
             )
+            rolling_id = db.session.scalar(
+                db.select(Pilot.id).where(Pilot.stage == "rolling_out").order_by(Pilot.id)
+            )
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
@@ -74,6 +77,10 @@ def main() -> None:
             page.screenshot(path=str(OUT / "comparison.png"), full_page=True)
             page.goto(f"{base}/notifications")
             page.screenshot(path=str(OUT / "notifications.png"), full_page=True)
+            page.goto(f"{base}/pilots/{rolling_id}/rollout")
+            page.screenshot(path=str(OUT / "rollout.png"), full_page=True)
+            page.goto(f"{base}/dashboard")
+            page.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
             browser.close()
         server.shutdown()
     print(f"screenshots written to {OUT}")

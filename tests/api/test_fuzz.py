@@ -19,11 +19,42 @@ ROUTES = {
     "transition": (
         "post",
         "/pilots/{pilot}/transitions",
-        ["to", "comment", "outcome", "new_end_date", "regulation"],
+        [
+            "to",
+            "comment",
+            "outcome",
+            "new_end_date",
+            "regulation",
+            "decision_number",
+            "decision_date",
+            "memo_id",
+            "conditions",
+            "lessons",
+        ],
     ),
     "kpis": ("post", "/pilots/{pilot}/kpis", ["name", "unit", "baseline", "target", "direction"]),
     "tasks": ("post", "/pilots/{pilot}/tasks", ["title", "assignee", "due_date", "priority"]),
     "task": ("patch", "/tasks/{task}", ["version", "status", "due_date", "due_change_reason"]),
+    "kpi": ("patch", "/kpis/{kpi}", ["version", "baseline", "target", "direction", "comment"]),
+    "measurements": ("post", "/kpis/{kpi}/measurements", ["value", "measured_on", "note"]),
+    "review": ("post", "/measurements/{measurement}/review", ["decision", "comment"]),
+    "evaluations": ("post", "/pilots/{pilot}/evaluations", ["scores", "comment"]),
+    "selection": (
+        "post",
+        "/challenges/{challenge}/selection",
+        ["selected", "others", "rationale", "success_formula", "lessons", "new_end_date"],
+    ),
+    "rollout_targets": (
+        "post",
+        "/pilots/{selected}/rollout/targets",
+        ["unit", "under", "responsible", "due_date", "wave"],
+    ),
+    "rollout_target": (
+        "patch",
+        "/rollout-targets/{target}",
+        ["version", "status", "note", "blocked_reason", "due_date"],
+    ),
+    "memos": ("post", "/pilots/{selected}/memos", ["kind", "lang", "reissue_of"]),
 }
 VALUES = {
     "number": 12345678901234567890,
@@ -50,8 +81,26 @@ RAW = {
 
 @pytest.fixture
 def targets(org, make):
+    from sqlalchemy import select
+
+    from pilotmgr.extensions import db
+    from pilotmgr.rollout.models import RolloutTarget
+
     pilot = make.pilot(owner=org["lead"], unit_=org["dept"])
-    return {"pilot": pilot.id, "task": make.task(pilot, assignee=org["lead"]).id}
+    piloting = make.pilot("piloting", owner=org["lead"], unit_=org["dept"])
+    selected = make.pilot("selected", owner=org["lead"], unit_=org["dept"])
+    kpi = make.kpi(piloting)
+    return {
+        "pilot": pilot.id,
+        "task": make.task(pilot, assignee=org["lead"]).id,
+        "kpi": kpi.id,
+        "measurement": make.measurement(kpi, org["lead"], status="submitted").id,
+        "challenge": selected.challenge_id,
+        "selected": selected.id,
+        "target": db.session.scalar(
+            select(RolloutTarget.id).where(RolloutTarget.pilot_id == selected.id)
+        ),
+    }
 
 
 def _call(api, org, targets, route, **kwargs):
