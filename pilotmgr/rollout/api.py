@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pilotmgr.api import body, bp, created, ok, user
+from pilotmgr.api import body, bp, created, ok, page_params, user
+from pilotmgr.core.pagination import paginate
 from pilotmgr.pilots import service as pilots
 from pilotmgr.rollout import service
 from pilotmgr.rollout.models import RolloutTarget
@@ -34,7 +35,14 @@ def _many(targets) -> list[dict]:
 @bp.get("/pilots/<pilot_id>/rollout/targets")
 def list_rollout_targets(pilot_id):
     pilot = pilots.get_pilot(user(), pilot_id)
-    return {"items": _many(service.targets_of(pilot))}
+    page, per_page = page_params()
+    found = paginate(service.targets_query(pilot), page, per_page)
+    return {
+        "items": _many(found.items),
+        "total": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+    }
 
 
 @bp.post("/pilots/<pilot_id>/rollout/targets")

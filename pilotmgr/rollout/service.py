@@ -68,6 +68,10 @@ def get_target(user, target_id) -> RolloutTarget:
 
 def targets_of(pilot: Pilot, under: Unit | None = None) -> list[RolloutTarget]:
     """Every target of the pilot (with its unit), in tree order; optionally only below `under`."""
+    return list(db.session.scalars(targets_query(pilot, under)).unique())
+
+
+def targets_query(pilot: Pilot, under: Unit | None = None):
     query = (
         select(RolloutTarget)
         .join(RolloutTarget.unit)
@@ -77,7 +81,7 @@ def targets_of(pilot: Pilot, under: Unit | None = None) -> list[RolloutTarget]:
     )
     if under is not None:
         query = query.where(Unit.path.startswith(under.path, autoescape=True))
-    return list(db.session.scalars(query).unique())
+    return query
 
 
 def people(ids) -> dict[int, User]:

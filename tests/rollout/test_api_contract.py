@@ -43,6 +43,16 @@ def test_the_list_gives_every_target_with_its_fields(api, org, make):
     assert set(item) == TARGET_KEYS
     assert item["unit"] == "BNH" and item["responsible"] == org.staff_bn.email
     assert item["status"] == "planned" and item["version"] == 1
+    assert (data["total"], data["page"], data["per_page"]) == (1, 1, 25)
+
+
+def test_the_list_pages_like_every_list(api, org, make):
+    for unit in (org.bn, org.hcm):
+        add_target(org.pilot, unit, None, due=make.days(3))
+    path = f"/pilots/{org.pilot.id}/rollout/targets"
+    data = api(org.head).get(f"{path}?per_page=1&page=2").get_json()
+    assert data["total"] == 2 and len(data["items"]) == 1 and data["page"] == 2
+    assert_problem(api(org.head).get(f"{path}?per_page=1000"), 400)
 
 
 def test_the_pilot_carries_its_rollout_decision_and_guide(api, org, make):
