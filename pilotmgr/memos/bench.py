@@ -14,6 +14,8 @@ from pilotmgr.extensions import db
 from pilotmgr.memos import render, service
 from pilotmgr.memos.pdf import static_url, url_fetcher
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.results.models import Selection
+from pilotmgr.results.selection import COMPARED_STAGES
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
@@ -30,6 +32,27 @@ def _rollout_pilot(ctx) -> int:
     pilot = db.session.get(Pilot, ref.id)
     pilot.stage = "selected"
     head = ctx.user("head_root")
+    # Selected over seven other pilots of its challenge: the comparison its memo recalls.
+    others = db.session.scalars(
+        select(Pilot.id)
+        .where(
+            Pilot.challenge_id == pilot.challenge_id,
+            Pilot.id != pilot.id,
+            Pilot.stage.in_(COMPARED_STAGES),
+        )
+        .order_by(Pilot.id)
+        .limit(7)
+    ).all()
+    db.session.add(
+        Selection(
+            challenge_id=pilot.challenge_id,
+            decided_by_id=head.id,
+            selected_ids=str(pilot.id),
+            other_ids=",".join(str(i) for i in others),
+            others="not_selected",
+            rationale="Điểm đánh giá tổng hợp và mức đạt KPI cao nhất.",
+        )
+    )
     units = iter(db.session.scalars(select(Unit.id).order_by(Unit.id)).all())
     count = 0
     while True:
