@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import mimetypes
 import threading
@@ -14,6 +15,8 @@ STATIC_SCHEME = "pilotmgr-static"
 PDF_VARIANT = "pdf/a-3b"
 
 _font_config = None
+#: Stylesheet text → its parsed form: parsed (and its @font-face files registered) once.
+_stylesheets: dict[str, object] = {}
 #: Pango's font map is shared by the process; one render at a time keeps it consistent.
 _render_lock = threading.Lock()
 log = logging.getLogger(__name__)
@@ -43,6 +46,14 @@ def url_fetcher(url: str, timeout: int = 10, ssl_context=None, **_kw) -> dict:
     }
 
 
+@atexit.register
+def _forget_fonts() -> None:
+    """Let the font configuration remove its temporary folder while the interpreter still can."""
+    global _font_config
+    _stylesheets.clear()
+    _font_config = None
+
+
 def font_config():
     """One FontConfiguration per process: @font-face files are registered once, then reused."""
     global _font_config
@@ -53,8 +64,28 @@ def font_config():
     return _font_config
 
 
-def render_pdf(html: str, *, attachments: list[tuple[str, bytes, str]] = (), variant=PDF_VARIANT):
+def _stylesheet(css: str):
+    found = _stylesheets.get(css)
+    if found is None:
+        from weasyprint import CSS
+
+        found = _stylesheets[css] = CSS(
+            string=css, base_url=static_url(""), url_fetcher=url_fetcher, font_config=font_config()
+        )
+    return found
+
+
+def render_pdf(
+    html: str,
+    *,
+    attachments: list[tuple[str, bytes, str]] = (),
+    variant=PDF_VARIANT,
+    css: str | None = None,
+):
     """PDF bytes of `html`; `attachments` are (file name, bytes, description) embedded as files.
+
+    `css`: a stylesheet of ours applied on top of the HTML's own; the same text is parsed once
+    per process.
 
     Title, author, subject (description) and language come from the HTML's <title>, <meta> and
     <html lang>. `variant` is WeasyPrint's pdf_variant (PDF/A-3b allows embedded files).
@@ -74,6 +105,7 @@ def render_pdf(html: str, *, attachments: list[tuple[str, bytes, str]] = (), var
     with _render_lock:
         document = HTML(string=html, base_url=static_url(""), url_fetcher=url_fetcher)
         return document.write_pdf(
+            stylesheets=[_stylesheet(css)] if css else None,
             font_config=font_config(),
             attachments=files,
             pdf_variant=variant,

@@ -103,8 +103,19 @@ def charts(snapshot: dict) -> dict:
     return found
 
 
-def render_html(snapshot: dict, *, for_pdf: bool) -> str:
-    """The memo as an HTML document; for the PDF its files come through pdf.url_fetcher."""
+def asset_url(for_pdf: bool):
+    return (lambda p: pdf.static_url(p)) if for_pdf else (lambda p: url_for("static", filename=p))
+
+
+def stylesheet(for_pdf: bool) -> str:
+    return render_template("memos/memo.css", font_family=FONT_FAMILY, asset=asset_url(for_pdf))
+
+
+def render_html(snapshot: dict, *, for_pdf: bool, inline_css: bool = True) -> str:
+    """The memo as an HTML document; for the PDF its files come through pdf.url_fetcher.
+
+    `inline_css=False` leaves the stylesheet out, for the caller to pass as `stylesheet()`.
+    """
     lang = snapshot["lang"]
     sha = content_sha256(snapshot) if snapshot.get("number") else None
     with force_locale(lang):
@@ -113,9 +124,8 @@ def render_html(snapshot: dict, *, for_pdf: bool) -> str:
             m=snapshot,
             lang=lang,
             font_family=FONT_FAMILY,
-            asset=(lambda p: pdf.static_url(p))
-            if for_pdf
-            else (lambda p: url_for("static", filename=p)),
+            asset=asset_url(for_pdf),
+            inline_css=inline_css,
             charts=charts(snapshot),
             day_words=date_in_words(date.fromisoformat(snapshot["issued_on"]), lang),
             d=short_date,
@@ -137,9 +147,11 @@ def kind_labels() -> dict:
 
 def render_memo_pdf(snapshot: dict) -> bytes:
     """The issued memo's PDF, with its frozen data embedded as snapshot.json."""
-    html = render_html(snapshot, for_pdf=True)
+    html = render_html(snapshot, for_pdf=True, inline_css=False)
     with force_locale(snapshot["lang"]):
         description = _("The data this memo was issued from")
     return pdf.render_pdf(
-        html, attachments=[("snapshot.json", canonical_json(snapshot), description)]
+        html,
+        attachments=[("snapshot.json", canonical_json(snapshot), description)],
+        css=stylesheet(for_pdf=True),
     )

@@ -88,8 +88,9 @@ def build(kind: str, lang: str, pilot: Pilot, issuer: User, today: date) -> dict
     elif kind == "selection":
         data["candidates"] = _candidates(issuer, challenge, pilot)
     else:
-        ranked = _candidates(issuer, challenge, pilot) if challenge else []
-        # The rollout memo recalls the comparison: the five best and the pilot itself.
+        ranked = _candidates(issuer, challenge, pilot, among=_decided_over(challenge, pilot))
+        # The rollout memo recalls the comparison the pilot was selected in: the five best of
+        # the pilots that selection decided over, and the pilot itself.
         data["candidates"] = [c for c in ranked if c["rank"] <= 5 or c["recommended"]]
         data["targets"] = _targets(pilot)
         data["regulation"] = {
@@ -171,11 +172,35 @@ def _people(ids) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
-def _candidates(issuer: User, challenge: Challenge | None, pilot: Pilot) -> list[dict]:
-    """The challenge's pilots ranked by the comparison's one rule, scores per criterion."""
-    from pilotmgr.results.selection import comparison
+def _decided_over(challenge: Challenge | None, pilot: Pilot) -> list[int]:
+    """The pilots of the latest selection that selected `pilot`: the selected and the others.
+
+    No such selection, no comparison to recall. Reading it keeps the rollout memo's cost
+    independent of how many pilots the challenge has gathered.
+    """
+    from pilotmgr.results.models import Selection
 
     if challenge is None:
+        return []
+    decisions = db.session.scalars(
+        select(Selection)
+        .where(Selection.challenge_id == challenge.id)
+        .order_by(Selection.id.desc())
+    )
+    for decision in decisions:
+        selected = [int(i) for i in decision.selected_ids.split(",") if i.strip()]
+        if pilot.id in selected:
+            return selected + [int(i) for i in decision.other_ids.split(",") if i.strip()]
+    return []
+
+
+def _candidates(
+    issuer: User, challenge: Challenge | None, pilot: Pilot, among: list[int] | None = None
+) -> list[dict]:
+    """The challenge's pilots (or those `among`) ranked by the comparison's one rule."""
+    from pilotmgr.results.selection import comparison
+
+    if challenge is None or among == []:
         return []
     return [
         {
@@ -191,7 +216,7 @@ def _candidates(issuer: User, challenge: Challenge | None, pilot: Pilot) -> list
             "budget": _num(c.pilot.budget),
             "recommended": c.pilot.id == pilot.id,
         }
-        for rank, c in enumerate(comparison(issuer, challenge), start=1)
+        for rank, c in enumerate(comparison(issuer, challenge, among), start=1)
     ]
 
 

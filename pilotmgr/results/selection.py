@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,8 +66,12 @@ def get_challenge(challenge_id) -> Challenge:
     return found
 
 
-def comparison(user, challenge: Challenge) -> list[Candidate]:
-    """The challenge's pilots the user may see, best first, by RANKING_RULE."""
+def comparison(user, challenge: Challenge, among: Collection[int] | None = None) -> list[Candidate]:
+    """The challenge's pilots the user may see, best first, by RANKING_RULE.
+
+    `among`: only these pilots (e.g. the ones one selection decided over), however many pilots
+    the challenge has gathered since.
+    """
     query = (
         select(Pilot)
         .where(
@@ -81,6 +85,8 @@ def comparison(user, challenge: Challenge) -> list[Candidate]:
     clause = visible_pilots_clause(user)
     if clause is not None:
         query = query.where(clause)
+    if among is not None:
+        query = query.where(Pilot.id.in_(list(among)))
     pilots = list(db.session.scalars(query))
     evaluations: dict[int, list[Evaluation]] = {p.id: [] for p in pilots}
     if pilots:

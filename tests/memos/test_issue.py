@@ -10,6 +10,7 @@ from sqlalchemy import select
 from pilotmgr.extensions import db
 from pilotmgr.memos import service
 from pilotmgr.memos.models import Memo
+from pilotmgr.pilots.models import Challenge
 
 
 def test_numbers_run_per_issuing_unit_and_year(app, make, org, selected):
@@ -112,3 +113,34 @@ def test_an_issued_memo_cannot_be_changed(app, org, selected):
     with pytest.raises(RuntimeError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_rollout_memo_recalls_the_comparison_its_pilot_was_selected_in(
+    app, make, org, selected
+):
+    from pilotmgr.results.models import Selection
+
+    challenge = db.session.get(Challenge, selected.challenge_id)
+    rival = make.pilot(
+        "evaluating", owner=org["owner"], challenge_id=challenge.id, title="Thí điểm đối chứng"
+    )
+    make.pilot("piloting", owner=org["owner"], challenge_id=challenge.id, title="Tham gia sau")
+    # No selection recorded the pilot: there is no comparison to recall.
+    assert service.preview(org["head"], selected, "rollout", "vi")["candidates"] == []
+
+    db.session.add(
+        Selection(
+            challenge_id=challenge.id,
+            decided_by_id=org["head"].id,
+            selected_ids=str(selected.id),
+            other_ids=str(rival.id),
+            others="not_selected",
+            rationale="Mức đạt chỉ tiêu cao hơn.",
+        )
+    )
+    db.session.commit()
+    ranked = service.preview(org["head"], selected, "rollout", "vi")["candidates"]
+    # The pilot that joined the challenge later is not part of that decision.
+    assert sorted(c["pilot_id"] for c in ranked) == sorted([selected.id, rival.id])
+    assert [c["rank"] for c in ranked] == [1, 2]
+    assert [c["pilot_id"] for c in ranked if c["recommended"]] == [selected.id]
