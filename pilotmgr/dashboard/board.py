@@ -25,6 +25,7 @@ def build_board(scope) -> dict:
     funnel = leaders.funnel(scope)
     tasks_total, tasks = leaders.overdue_tasks(scope)
     targets_total, targets = leaders.overdue_targets(scope)
+    rollouts_total, rollouts = leaders.rollout_coverage(scope, SHOWN)
     return {
         "scope": scope,
         "funnel": funnel,
@@ -44,5 +45,6 @@ def build_board(scope) -> dict:
         "scores": {k: (len(v), best_and_worst(v)) for k, v in scoreboard(scope).items()},
         "shown": SHOWN,
         "plus_one": leaders.plus_one_coverage(scope, scope.programme or current_programme()),
-        "rollouts": leaders.rollout_coverage(scope),
+        "rollouts": rollouts,
+        "rollouts_total": rollouts_total,
     }

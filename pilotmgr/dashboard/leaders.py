@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import and_, case, func, select, union_all
 
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core.audit import HistoryEntry
@@ -16,7 +16,7 @@ from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import STAGES
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Challenge, Kpi, Pilot, Task
 from pilotmgr.results.models import Measurement
-from pilotmgr.rollout.coverage import coverage_by_pilot
+from pilotmgr.rollout.coverage import Coverage
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
@@ -24,6 +24,8 @@ LIST_LIMIT = 20
 #: Stages a head decides on (the measurements to approve are counted apart).
 DECISIONS = ("proposed", "evaluating", "selected")
 FINISHED = ("scaled", "closed")
+#: Coverage's fields, in order.
+COVERAGE_COUNTS = ("total", "done", "on_time", "overdue", "blocked")
 
 
 @dataclass
@@ -209,14 +211,60 @@ def overdue_targets(scope) -> tuple[int, list]:
     return int(total), rows
 
 
-def rollout_coverage(scope) -> list[tuple]:
-    """(pilot id, title, Coverage) of every rolling-out pilot, least advanced first."""
-    pilots = db.session.execute(
-        _scoped(select(Pilot.id, Pilot.title).where(Pilot.stage == "rolling_out"), scope)
+def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
+    """How many pilots are rolling out, and (pilot id, title, Coverage) of the `limit` least
+    advanced (lowest percentage done, then most overdue targets first).
+
+    The counts and the ranking are done by the database: one grouped query, whatever the
+    number of rolling-out pilots or targets.
+    """
+    done = RolloutTarget.status == "done"
+    per_pilot = (
+        select(
+            RolloutTarget.pilot_id.label("pilot_id"),
+            func.count().label("total"),
+            _count(done).label("done"),
+            _count(
+                and_(
+                    done,
+                    RolloutTarget.due_date.is_(None)
+                    | (RolloutTarget.done_on <= RolloutTarget.due_date),
+                )
+            ).label("on_time"),
+            _count(
+                and_(
+                    ~done,
+                    RolloutTarget.wave <= Pilot.rollout_open_wave,
+                    RolloutTarget.due_date < scope.today,
+                )
+            ).label("overdue"),
+            _count(RolloutTarget.status == "blocked").label("blocked"),
+        )
+        .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
+        .where(Pilot.stage == "rolling_out", *scope.pilot_clauses())
+        .group_by(RolloutTarget.pilot_id)
+        .subquery()
+    )
+    counts = [func.coalesce(getattr(per_pilot.c, name), 0) for name in COVERAGE_COUNTS]
+    total, done_n = counts[0], counts[1]
+    # Coverage.percent: done × 100 ÷ total, rounded down (integer division in both databases).
+    percent = case((total > 0, done_n * 100 / total), else_=0)
+    rows = db.session.execute(
+        _scoped(
+            select(Pilot.id, Pilot.title, *counts, func.count().over())
+            .outerjoin(per_pilot, per_pilot.c.pilot_id == Pilot.id)
+            .where(Pilot.stage == "rolling_out")
+            .order_by(percent, counts[3].desc(), Pilot.id)
+            .limit(limit),
+            scope,
+        )
     ).all()
-    coverage = coverage_by_pilot([p.id for p in pilots], scope.today)
-    rows = [(p.id, p.title, coverage[p.id]) for p in pilots]
-    return sorted(rows, key=lambda r: (r[2].percent, -r[2].overdue, r[0]))
+    found = rows[0][-1] if rows else 0
+    return int(found), [(r[0], r[1], Coverage(*(int(n) for n in r[2:-1]))) for r in rows]
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def plus_one_coverage(scope, programme) -> dict:

@@ -12,10 +12,11 @@ The rule (also written on the page):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, Integer, and_, case, column, func, literal, or_, select, values
+from sqlalchemy import Date, Integer, and_, case, column, func, literal, or_, select, text
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
@@ -61,9 +62,11 @@ def _local_day(column):
 
 
 def _working_day_index(first: date, last: date):
-    """A VALUES table (day, n): n = working days after `first` up to `day`, for first…last.
+    """A table (day, n): n = working days after `first` up to `day`, for first…last; and n(last).
 
-    The delay of a late task is then n(end) − n(due), computed in the one aggregate query.
+    The delay of a late task is then n(end) − n(due), computed in the one aggregate query. The
+    days travel as one JSON parameter, so the statement's text does not depend on the period
+    and SQLAlchemy compiles it once per process rather than on every request.
     """
     exceptions = dict(
         db.session.execute(
@@ -76,10 +79,25 @@ def _working_day_index(first: date, last: date):
     calendar = WorkCalendar(first, last, exceptions)
     rows, day = [], first
     while day <= last:
-        rows.append((day, calendar.between(first, day)))
+        rows.append((day.isoformat(), calendar.between(first, day)))
         day += timedelta(days=1)
-    # A CTE (WITH workdays(day, n) AS (VALUES …)): SQLite has no VALUES in FROM with names.
-    return values(column("day", Date), column("n", Integer), name="workdays").data(rows).cte()
+    if db.engine.dialect.name == "postgresql":
+        sql = (
+            "SELECT CAST(e ->> 0 AS date) AS day, CAST(e ->> 1 AS integer) AS n"
+            " FROM json_array_elements(CAST(:workdays AS json)) AS e"
+        )
+    else:
+        sql = (
+            "SELECT json_extract(value, '$[0]') AS day, json_extract(value, '$[1]') AS n"
+            " FROM json_each(:workdays)"
+        )
+    table = (
+        text(sql)
+        .bindparams(workdays=json.dumps(rows))
+        .columns(column("day", Date), column("n", Integer))
+        .cte("workdays")
+    )
+    return table, rows[-1][1]
 
 
 def scoreboard(scope) -> dict[str, list[Score]]:
@@ -87,14 +105,21 @@ def scoreboard(scope) -> dict[str, list[Score]]:
     last = min(scope.end, scope.today)
     if scope.start > last:
         return {"units": [], "owners": []}
+    is_done = Task.status == "done"
     done_day = _local_day(Task.completed_at)
-    on_time = and_(Task.status == "done", done_day <= Task.due_date)
-    is_open = Task.status.in_(OPEN_TASK_STATUSES)
-    overdue = and_(is_open, Task.due_date < scope.today)
-    late = or_(overdue, and_(Task.status == "done", done_day > Task.due_date))
-    index = _working_day_index(scope.start - timedelta(days=1), scope.today)
+    on_time = and_(is_done, done_day <= Task.due_date)
+    done_late = and_(is_done, done_day > Task.due_date)
+    overdue = and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today)
+    late = or_(overdue, done_late)
+    index, n_today = _working_day_index(scope.start - timedelta(days=1), scope.today)
     due_n, end_n = index.alias("due_n"), index.alias("end_n")
-    end_day = case((is_open, literal(scope.today, Date)), else_=done_day)
+    # An open task's delay runs to today, whose n is known here: only a task finished late
+    # needs the second look-up (its completion day's n).
+    delay = case(
+        (overdue, literal(n_today, Integer) - due_n.c.n),
+        (done_late, func.coalesce(end_n.c.n, due_n.c.n) - due_n.c.n),
+        else_=0,
+    )
     # Sum per pilot first (the due-date index alone), then per unit and owner over the pilots.
     where = [Task.due_date >= scope.start, Task.due_date <= last, Task.status != "cancelled"]
     clauses = scope.pilot_clauses()
@@ -107,18 +132,23 @@ def scoreboard(scope) -> dict[str, list[Score]]:
             _sum(on_time, 1).label("on_time"),
             _sum(overdue, 1).label("overdue"),
             _sum(late, 1).label("late"),
-            _sum(late, func.coalesce(end_n.c.n, due_n.c.n) - due_n.c.n).label("delay"),
+            func.coalesce(func.sum(delay), 0).label("delay"),
         )
         .join(due_n, due_n.c.day == Task.due_date)
-        .outerjoin(end_n, end_n.c.day == end_day)
+        .outerjoin(end_n, and_(is_done, end_n.c.day == done_day))
         .where(*where)
         .group_by(Task.pilot_id)
         .subquery()
     )
+    # Then per (unit, owner) pair, with the names: a few hundred rows to fold into two boards.
     query = (
         select(
             Pilot.unit_id,
+            Unit.name,
+            Unit.code,
             Pilot.owner_id,
+            User.name,
+            User.email,
             func.sum(per_pilot.c.due),
             func.sum(per_pilot.c.on_time),
             func.sum(per_pilot.c.overdue),
@@ -126,20 +156,27 @@ def scoreboard(scope) -> dict[str, list[Score]]:
             func.sum(per_pilot.c.delay),
         )
         .join(Pilot, Pilot.id == per_pilot.c.pilot_id)
-        .group_by(Pilot.unit_id, Pilot.owner_id)
+        .join(Unit, Unit.id == Pilot.unit_id)
+        .join(User, User.id == Pilot.owner_id)
+        .group_by(Pilot.unit_id, Unit.name, Unit.code, Pilot.owner_id, User.name, User.email)
     )
     units: dict[int, Score] = {}
     owners: dict[int, Score] = {}
-    for unit_id, owner_id, due, good, over, late_n, delay in db.session.execute(query):
-        for board, key in ((units, unit_id), (owners, owner_id)):
-            score = board.setdefault(key, Score(key, "", ""))
-            score.due += int(due)
-            score.on_time += int(good)
-            score.overdue += int(over)
-            score.late += int(late_n)
-            score.delay_days += int(delay)
-    _name(units, Unit, Unit.name, Unit.code)
-    _name(owners, User, User.name, User.email)
+    for row in db.session.execute(query):
+        unit_id, unit_name, unit_code, owner_id, owner_name, owner_email = row[:6]
+        due, good, over, late_n, delay = (int(n) for n in row[6:])
+        for board, key, name, link in (
+            (units, unit_id, unit_name, unit_code),
+            (owners, owner_id, owner_name, owner_email),
+        ):
+            score = board.get(key)
+            if score is None:
+                score = board[key] = Score(key, name, link)
+            score.due += due
+            score.on_time += good
+            score.overdue += over
+            score.late += late_n
+            score.delay_days += delay
     return {
         "units": sorted(units.values(), key=Score.rank_key),
         "owners": sorted(owners.values(), key=Score.rank_key),
@@ -148,12 +185,3 @@ def scoreboard(scope) -> dict[str, list[Score]]:
 
 def _sum(condition, value):
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-
-def _name(board: dict[int, Score], model, name_col, link_col) -> None:
-    # Queried even for an empty board, so the page sends as many statements whatever the data.
-    rows = db.session.execute(
-        select(model.id, name_col, link_col).where(model.id.in_(list(board)))
-    ).all()
-    for key, name, link in rows:
-        board[key].name, board[key].link_value = name, link
