@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core.audit import HistoryEntry
@@ -77,44 +78,37 @@ def average_days_in_stage(scope) -> dict[str, float | None]:
     """Average length of the stays in each stage that ended (by a transition) in the period.
 
     A stay starts at the pilot's creation or at the transition into the stage, and ends at the
-    next transition; both come from the history.
+    next transition; both come from the history. Each transition of the period (the history's
+    time index) looks up the entry before it (the history's pilot index): no window over every
+    entry of every pilot that moved.
     """
-    moved = _scoped(
-        select(HistoryEntry.pilot_id)
-        .join(Pilot, Pilot.id == HistoryEntry.pilot_id)
+    stay = HistoryEntry
+    before = aliased(HistoryEntry)
+    since = (
+        select(func.max(before.at))
         .where(
-            HistoryEntry.object_type == "pilot",
-            HistoryEntry.action == "transition",
-            HistoryEntry.at >= scope.period_start_at(),
-            HistoryEntry.at < scope.period_end_at(),
-        ),
-        scope,
-    )
-    steps = (
-        select(
-            HistoryEntry.at.label("at"),
-            HistoryEntry.action.label("action"),
-            HistoryEntry.before["stage"].as_string().label("left"),
-            func.lag(HistoryEntry.at)
-            .over(partition_by=HistoryEntry.pilot_id, order_by=(HistoryEntry.at, HistoryEntry.id))
-            .label("since"),
+            before.pilot_id == stay.pilot_id,
+            before.object_type == "pilot",
+            before.action.in_(("create", "transition")),
+            or_(before.at < stay.at, and_(before.at == stay.at, before.id < stay.id)),
         )
-        .where(
-            HistoryEntry.pilot_id.in_(moved),
-            HistoryEntry.object_type == "pilot",
-            HistoryEntry.action.in_(("create", "transition")),
-        )
-        .subquery()
+        .scalar_subquery()
     )
+    stays = select(
+        stay.before["stage"].as_string().label("left"),
+        _days_between(stay.at, since).label("days"),
+    ).where(
+        stay.object_type == "pilot",
+        stay.action == "transition",
+        stay.at >= scope.period_start_at(),
+        stay.at < scope.period_end_at(),
+    )
+    clauses = scope.pilot_clauses()
+    if clauses:
+        stays = stays.join(Pilot, Pilot.id == stay.pilot_id).where(*clauses)
+    stays = stays.subquery()
     rows = db.session.execute(
-        select(steps.c.left, func.avg(_days_between(steps.c.at, steps.c.since)))
-        .where(
-            steps.c.action == "transition",
-            steps.c.since.is_not(None),
-            steps.c.at >= scope.period_start_at(),
-            steps.c.at < scope.period_end_at(),
-        )
-        .group_by(steps.c.left)
+        select(stays.c.left, func.avg(stays.c.days)).group_by(stays.c.left)
     ).all()
     found = {stage: round(float(days), 1) for stage, days in rows if stage and days is not None}
     return {stage: found.get(stage) for stage in STAGES}
