@@ -261,16 +261,29 @@ def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def plus_one_coverage(scope, programme) -> dict:
-    """Units below the root without a pilot of the programme; heads owning no pilot of it."""
+def active_units() -> list:
+    """Every active unit as plain rows (id, code, name, path, parent_id, depth), by path: what
+    the page's unit filter and "+1 coverage" need, without loading them as objects."""
+    rows = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.path, Unit.parent_id)
+        .where(Unit.is_active)
+        .order_by(Unit.path)
+    ).all()
+    return [SimpleNamespace(**row._mapping, depth=max(row.path.count("/") - 2, 0)) for row in rows]
+
+
+def plus_one_coverage(scope, programme, units: list | None = None) -> dict:
+    """Units below the root without a pilot of the programme; heads owning no pilot of it.
+
+    `units`: the active units (active_units()), when the caller has them already.
+    """
     if programme is None:
         return {"units": [], "heads": [], "programme": None}
     in_programme = Pilot.challenge_id.in_(
         select(Challenge.id).where(Challenge.programme_id == programme.id)
     )
-    units = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.path).where(Unit.is_active).order_by(Unit.path)
-    ).all()
+    if units is None:
+        units = active_units()
     path_of = {u.id: u.path for u in units}
     running = db.session.scalars(
         select(Pilot.unit_id).where(in_programme, Pilot.stage != "closed").distinct()
