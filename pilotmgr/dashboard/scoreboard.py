@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Date, Integer, and_, case, column, func, literal, or_, select, text
 
@@ -62,11 +62,13 @@ def _local_day(column):
 
 
 def _working_day_index(first: date, last: date):
-    """A table (day, n): n = working days after `first` up to `day`, for first…last; and n(last).
+    """A table (day, n, ends) for first…last, and n(last): n = working days after `first` up
+    to `day`; ends = the UTC instant the local day ends (a task done before it is done that day).
 
-    The delay of a late task is then n(end) − n(due), computed in the one aggregate query. The
-    days travel as one JSON parameter, so the statement's text does not depend on the period
-    and SQLAlchemy compiles it once per process rather than on every request.
+    The delay of a late task is then n(end) − n(due), and "done on or before the due date" is
+    a plain comparison with `ends`, all in the one aggregate query. The days travel as one JSON
+    parameter, so the statement's text does not depend on the period and SQLAlchemy compiles
+    it once per process rather than on every request.
     """
     exceptions = dict(
         db.session.execute(
@@ -77,24 +79,30 @@ def _working_day_index(first: date, last: date):
     )
     # Only the period's days (calendar_around would build five years of them).
     calendar = WorkCalendar(first, last, exceptions)
+    postgresql = db.engine.dialect.name == "postgresql"
+    zone = local_zone()
     rows, day = [], first
     while day <= last:
-        rows.append((day.isoformat(), calendar.between(first, day)))
+        ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+        # As each database stores a UTC timestamp (SQLite: naive text, as UTCDateTime writes).
+        ends_text = ends.isoformat() if postgresql else ends.strftime("%Y-%m-%d %H:%M:%S")
+        rows.append((day.isoformat(), calendar.between(first, day), ends_text))
         day += timedelta(days=1)
-    if db.engine.dialect.name == "postgresql":
+    if postgresql:
         sql = (
-            "SELECT CAST(e ->> 0 AS date) AS day, CAST(e ->> 1 AS integer) AS n"
+            "SELECT CAST(e ->> 0 AS date) AS day, CAST(e ->> 1 AS integer) AS n,"
+            " CAST(e ->> 2 AS timestamptz) AS ends"
             " FROM json_array_elements(CAST(:workdays AS json)) AS e"
         )
     else:
         sql = (
-            "SELECT json_extract(value, '$[0]') AS day, json_extract(value, '$[1]') AS n"
-            " FROM json_each(:workdays)"
+            "SELECT json_extract(value, '$[0]') AS day, json_extract(value, '$[1]') AS n,"
+            " json_extract(value, '$[2]') AS ends FROM json_each(:workdays)"
         )
     table = (
         text(sql)
         .bindparams(workdays=json.dumps(rows))
-        .columns(column("day", Date), column("n", Integer))
+        .columns(column("day", Date), column("n", Integer), column("ends"))
         .cte("workdays")
     )
     return table, rows[-1][1]
@@ -105,14 +113,14 @@ def scoreboard(scope) -> dict[str, list[Score]]:
     last = min(scope.end, scope.today)
     if scope.start > last:
         return {"units": [], "owners": []}
-    is_done = Task.status == "done"
-    done_day = _local_day(Task.completed_at)
-    on_time = and_(is_done, done_day <= Task.due_date)
-    done_late = and_(is_done, done_day > Task.due_date)
-    overdue = and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today)
-    late = or_(overdue, done_late)
     index, n_today = _working_day_index(scope.start - timedelta(days=1), scope.today)
     due_n, end_n = index.alias("due_n"), index.alias("end_n")
+    is_done = Task.status == "done"
+    # Done on or before the due date (local days): done before the due date's local day ends.
+    on_time = and_(is_done, Task.completed_at < due_n.c.ends)
+    done_late = and_(is_done, Task.completed_at >= due_n.c.ends)
+    overdue = and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today)
+    late = or_(overdue, done_late)
     # An open task's delay runs to today, whose n is known here: only a task finished late
     # needs the second look-up (its completion day's n).
     delay = case(
@@ -135,7 +143,7 @@ def scoreboard(scope) -> dict[str, list[Score]]:
             func.coalesce(func.sum(delay), 0).label("delay"),
         )
         .join(due_n, due_n.c.day == Task.due_date)
-        .outerjoin(end_n, and_(is_done, end_n.c.day == done_day))
+        .outerjoin(end_n, and_(done_late, end_n.c.day == _local_day(Task.completed_at)))
         .where(*where)
         .group_by(Task.pilot_id)
         .subquery()
