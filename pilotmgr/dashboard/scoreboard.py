@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, Integer, and_, case, column, func, literal, or_, select, text
+from sqlalchemy import Date, Integer, and_, case, column, func, literal, select, text
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
@@ -120,14 +120,12 @@ def scoreboard(scope) -> dict[str, list[Score]]:
     on_time = and_(is_done, Task.completed_at < due_n.c.ends)
     done_late = and_(is_done, Task.completed_at >= due_n.c.ends)
     overdue = and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today)
-    late = or_(overdue, done_late)
-    # An open task's delay runs to today, whose n is known here: only a task finished late
-    # needs the second look-up (its completion day's n).
-    delay = case(
-        (overdue, literal(n_today, Integer) - due_n.c.n),
-        (done_late, func.coalesce(end_n.c.n, due_n.c.n) - due_n.c.n),
-        else_=0,
-    )
+    # Late = overdue or done late (added up per pilot). An open task's delay runs to today,
+    # whose n is known here; a task done late finds its completion day's n in end_n, which is
+    # joined for those tasks alone (NULL elsewhere, so the sum skips the rest).
+    delay = func.coalesce(
+        func.sum(case((overdue, literal(n_today, Integer) - due_n.c.n))), 0
+    ) + func.coalesce(func.sum(end_n.c.n - due_n.c.n), 0)
     # Sum per pilot first (the due-date index alone), then per unit and owner over the pilots.
     where = [Task.due_date >= scope.start, Task.due_date <= last, Task.status != "cancelled"]
     clauses = scope.pilot_clauses()
@@ -139,8 +137,8 @@ def scoreboard(scope) -> dict[str, list[Score]]:
             func.count().label("due"),
             _sum(on_time, 1).label("on_time"),
             _sum(overdue, 1).label("overdue"),
-            _sum(late, 1).label("late"),
-            func.coalesce(func.sum(delay), 0).label("delay"),
+            _sum(done_late, 1).label("done_late"),
+            delay.label("delay"),
         )
         .join(due_n, due_n.c.day == Task.due_date)
         .outerjoin(end_n, and_(done_late, end_n.c.day == _local_day(Task.completed_at)))
@@ -160,7 +158,7 @@ def scoreboard(scope) -> dict[str, list[Score]]:
             func.sum(per_pilot.c.due),
             func.sum(per_pilot.c.on_time),
             func.sum(per_pilot.c.overdue),
-            func.sum(per_pilot.c.late),
+            func.sum(per_pilot.c.overdue + per_pilot.c.done_late),
             func.sum(per_pilot.c.delay),
         )
         .join(Pilot, Pilot.id == per_pilot.c.pilot_id)
