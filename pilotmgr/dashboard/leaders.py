@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import aliased
@@ -261,7 +262,16 @@ def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def active_units() -> list:
+class UnitRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    path: str
+    parent_id: int | None
+    depth: int
+
+
+def active_units() -> list[UnitRow]:
     """Every active unit as plain rows (id, code, name, path, parent_id, depth), by path: what
     the page's unit filter and "+1 coverage" need, without loading them as objects."""
     rows = db.session.execute(
