@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, Integer, and_, case, column, func, literal, select, text
+from sqlalchemy import Date, Integer, and_, column, func, literal, select, text
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
@@ -124,7 +124,7 @@ def scoreboard(scope) -> dict[str, list[Score]]:
     # whose n is known here; a task done late finds its completion day's n in end_n, which is
     # joined for those tasks alone (NULL elsewhere, so the sum skips the rest).
     delay = func.coalesce(
-        func.sum(case((overdue, literal(n_today, Integer) - due_n.c.n))), 0
+        func.sum(literal(n_today, Integer) - due_n.c.n).filter(overdue), 0
     ) + func.coalesce(func.sum(end_n.c.n - due_n.c.n), 0)
     # Sum per pilot first (the due-date index alone), then per unit and owner over the pilots.
     where = [Task.due_date >= scope.start, Task.due_date <= last, Task.status != "cancelled"]
@@ -135,9 +135,10 @@ def scoreboard(scope) -> dict[str, list[Score]]:
         select(
             Task.pilot_id.label("pilot_id"),
             func.count().label("due"),
-            _sum(on_time, 1).label("on_time"),
-            _sum(overdue, 1).label("overdue"),
-            _sum(done_late, 1).label("done_late"),
+            # FILTER (WHERE …) rather than SUM(CASE …): less work per task in either database.
+            func.count().filter(on_time).label("on_time"),
+            func.count().filter(overdue).label("overdue"),
+            func.count().filter(done_late).label("done_late"),
             delay.label("delay"),
         )
         .join(due_n, due_n.c.day == Task.due_date)
@@ -187,7 +188,3 @@ def scoreboard(scope) -> dict[str, list[Score]]:
         "units": sorted(units.values(), key=Score.rank_key),
         "owners": sorted(owners.values(), key=Score.rank_key),
     }
-
-
-def _sum(condition, value):
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
