@@ -51,20 +51,17 @@ def _scoped(query, scope):
 
 
 def funnel(scope) -> Funnel:
+    stuck = and_(Pilot.stage.not_in(FINISHED), Pilot.stage_changed_at < scope.stuck_before())
+    # Pilots and stuck pilots per stage in one pass over the scope's pilots.
     rows = db.session.execute(
-        _scoped(select(Pilot.stage, func.count()).group_by(Pilot.stage), scope)
-    ).all()
-    result = Funnel(counts={stage: 0 for stage in STAGES})
-    result.counts.update({stage: int(n) for stage, n in rows})
-    stuck = db.session.execute(
         _scoped(
-            select(Pilot.stage, func.count())
-            .where(Pilot.stage.not_in(FINISHED), Pilot.stage_changed_at < scope.stuck_before())
-            .group_by(Pilot.stage),
+            select(Pilot.stage, func.count(), func.count().filter(stuck)).group_by(Pilot.stage),
             scope,
         )
     ).all()
-    result.stuck = {stage: int(n) for stage, n in stuck}
+    result = Funnel(counts={stage: 0 for stage in STAGES})
+    result.counts.update({stage: int(n) for stage, n, _stuck in rows})
+    result.stuck = {stage: int(n) for stage, _n, n in rows if n}
     result.average_days = average_days_in_stage(scope)
     return result
 
