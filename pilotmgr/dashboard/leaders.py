@@ -184,7 +184,7 @@ def overdue_targets(scope) -> tuple[int, list]:
     base = _scoped(
         select(RolloutTarget).join(Pilot, Pilot.id == RolloutTarget.pilot_id).where(late), scope
     )
-    total = db.session.scalar(base.with_only_columns(func.count())) or 0
+    # The total rides along with the worst few (a window count over every late target).
     rows = db.session.execute(
         base.with_only_columns(
             RolloutTarget.id,
@@ -194,13 +194,14 @@ def overdue_targets(scope) -> tuple[int, list]:
             Pilot.title.label("pilot_title"),
             Unit.name.label("unit_name"),
             User.name.label("responsible"),
+            func.count().over().label("total"),
         )
         .join(Unit, Unit.id == RolloutTarget.unit_id)
         .outerjoin(User, User.id == RolloutTarget.responsible_id)
         .order_by(RolloutTarget.due_date, RolloutTarget.id)
         .limit(LIST_LIMIT)
     ).all()
-    return int(total), rows
+    return (int(rows[0].total) if rows else 0), rows
 
 
 def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
