@@ -21,10 +21,12 @@ def best_and_worst(rows: list, n: int = SHOWN // 2) -> list:
     return [*rows[:n], None, *rows[-n:]]
 
 
-def build_board(scope) -> dict:
+def build_board(scope, units: list | None = None) -> dict:
+    """The page's figures; `units`: the active units (leaders.active_units()) if already read."""
     funnel = leaders.funnel(scope)
     tasks_total, tasks = leaders.overdue_tasks(scope)
     targets_total, targets = leaders.overdue_targets(scope)
+    rollouts_total, rollouts = leaders.rollout_coverage(scope, SHOWN)
     return {
         "scope": scope,
         "funnel": funnel,
@@ -43,6 +45,7 @@ def build_board(scope) -> dict:
         "overdue_targets": (targets_total, targets),
         "scores": {k: (len(v), best_and_worst(v)) for k, v in scoreboard(scope).items()},
         "shown": SHOWN,
-        "plus_one": leaders.plus_one_coverage(scope, scope.programme or current_programme()),
-        "rollouts": leaders.rollout_coverage(scope),
+        "plus_one": leaders.plus_one_coverage(scope, scope.programme or current_programme(), units),
+        "rollouts": rollouts,
+        "rollouts_total": rollouts_total,
     }

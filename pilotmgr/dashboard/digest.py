@@ -100,7 +100,9 @@ def summary(head: User, now: datetime) -> dict:
         "waiting": leaders.awaiting_decision(scope, funnel.counts),
         "bare_units": [u.name for u in plus_one["units"]],
         "bare_heads": [h.name for h in plus_one["heads"]],
-        "rollouts": [(title, c.percent) for _id, title, c in leaders.rollout_coverage(scope)][:10],
+        "rollouts": [
+            (title, c.percent) for _id, title, c in leaders.rollout_coverage(scope, 10)[1]
+        ],
         "base_url": current_app.config["PILOTMGR_BASE_URL"].rstrip("/"),
     }
 

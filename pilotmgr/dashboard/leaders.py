@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import NamedTuple
 
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core.audit import HistoryEntry
@@ -16,7 +18,7 @@ from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import STAGES
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Challenge, Kpi, Pilot, Task
 from pilotmgr.results.models import Measurement
-from pilotmgr.rollout.coverage import coverage_by_pilot
+from pilotmgr.rollout.coverage import Coverage
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
@@ -24,6 +26,8 @@ LIST_LIMIT = 20
 #: Stages a head decides on (the measurements to approve are counted apart).
 DECISIONS = ("proposed", "evaluating", "selected")
 FINISHED = ("scaled", "closed")
+#: Coverage's fields, in order.
+COVERAGE_COUNTS = ("total", "done", "on_time", "overdue", "blocked")
 
 
 @dataclass
@@ -47,20 +51,17 @@ def _scoped(query, scope):
 
 
 def funnel(scope) -> Funnel:
+    stuck = and_(Pilot.stage.not_in(FINISHED), Pilot.stage_changed_at < scope.stuck_before())
+    # Pilots and stuck pilots per stage in one pass over the scope's pilots.
     rows = db.session.execute(
-        _scoped(select(Pilot.stage, func.count()).group_by(Pilot.stage), scope)
-    ).all()
-    result = Funnel(counts={stage: 0 for stage in STAGES})
-    result.counts.update({stage: int(n) for stage, n in rows})
-    stuck = db.session.execute(
         _scoped(
-            select(Pilot.stage, func.count())
-            .where(Pilot.stage.not_in(FINISHED), Pilot.stage_changed_at < scope.stuck_before())
-            .group_by(Pilot.stage),
+            select(Pilot.stage, func.count(), func.count().filter(stuck)).group_by(Pilot.stage),
             scope,
         )
     ).all()
-    result.stuck = {stage: int(n) for stage, n in stuck}
+    result = Funnel(counts={stage: 0 for stage in STAGES})
+    result.counts.update({stage: int(n) for stage, n, _stuck in rows})
+    result.stuck = {stage: int(n) for stage, _n, n in rows if n}
     result.average_days = average_days_in_stage(scope)
     return result
 
@@ -75,44 +76,37 @@ def average_days_in_stage(scope) -> dict[str, float | None]:
     """Average length of the stays in each stage that ended (by a transition) in the period.
 
     A stay starts at the pilot's creation or at the transition into the stage, and ends at the
-    next transition; both come from the history.
+    next transition; both come from the history. Each transition of the period (the history's
+    time index) looks up the entry before it (the history's pilot index): no window over every
+    entry of every pilot that moved.
     """
-    moved = _scoped(
-        select(HistoryEntry.pilot_id)
-        .join(Pilot, Pilot.id == HistoryEntry.pilot_id)
+    stay = HistoryEntry
+    before = aliased(HistoryEntry)
+    since = (
+        select(func.max(before.at))
         .where(
-            HistoryEntry.object_type == "pilot",
-            HistoryEntry.action == "transition",
-            HistoryEntry.at >= scope.period_start_at(),
-            HistoryEntry.at < scope.period_end_at(),
-        ),
-        scope,
-    )
-    steps = (
-        select(
-            HistoryEntry.at.label("at"),
-            HistoryEntry.action.label("action"),
-            HistoryEntry.before["stage"].as_string().label("left"),
-            func.lag(HistoryEntry.at)
-            .over(partition_by=HistoryEntry.pilot_id, order_by=(HistoryEntry.at, HistoryEntry.id))
-            .label("since"),
+            before.pilot_id == stay.pilot_id,
+            before.object_type == "pilot",
+            before.action.in_(("create", "transition")),
+            or_(before.at < stay.at, and_(before.at == stay.at, before.id < stay.id)),
         )
-        .where(
-            HistoryEntry.pilot_id.in_(moved),
-            HistoryEntry.object_type == "pilot",
-            HistoryEntry.action.in_(("create", "transition")),
-        )
-        .subquery()
+        .scalar_subquery()
     )
+    stays = select(
+        stay.before["stage"].as_string().label("left"),
+        _days_between(stay.at, since).label("days"),
+    ).where(
+        stay.object_type == "pilot",
+        stay.action == "transition",
+        stay.at >= scope.period_start_at(),
+        stay.at < scope.period_end_at(),
+    )
+    clauses = scope.pilot_clauses()
+    if clauses:
+        stays = stays.join(Pilot, Pilot.id == stay.pilot_id).where(*clauses)
+    stays = stays.subquery()
     rows = db.session.execute(
-        select(steps.c.left, func.avg(_days_between(steps.c.at, steps.c.since)))
-        .where(
-            steps.c.action == "transition",
-            steps.c.since.is_not(None),
-            steps.c.at >= scope.period_start_at(),
-            steps.c.at < scope.period_end_at(),
-        )
-        .group_by(steps.c.left)
+        select(stays.c.left, func.avg(stays.c.days)).group_by(stays.c.left)
     ).all()
     found = {stage: round(float(days), 1) for stage, days in rows if stage and days is not None}
     return {stage: found.get(stage) for stage in STAGES}
@@ -190,7 +184,7 @@ def overdue_targets(scope) -> tuple[int, list]:
     base = _scoped(
         select(RolloutTarget).join(Pilot, Pilot.id == RolloutTarget.pilot_id).where(late), scope
     )
-    total = db.session.scalar(base.with_only_columns(func.count())) or 0
+    # The total rides along with the worst few (a window count over every late target).
     rows = db.session.execute(
         base.with_only_columns(
             RolloutTarget.id,
@@ -200,35 +194,104 @@ def overdue_targets(scope) -> tuple[int, list]:
             Pilot.title.label("pilot_title"),
             Unit.name.label("unit_name"),
             User.name.label("responsible"),
+            func.count().over().label("total"),
         )
         .join(Unit, Unit.id == RolloutTarget.unit_id)
         .outerjoin(User, User.id == RolloutTarget.responsible_id)
         .order_by(RolloutTarget.due_date, RolloutTarget.id)
         .limit(LIST_LIMIT)
     ).all()
-    return int(total), rows
+    return (int(rows[0].total) if rows else 0), rows
 
 
-def rollout_coverage(scope) -> list[tuple]:
-    """(pilot id, title, Coverage) of every rolling-out pilot, least advanced first."""
-    pilots = db.session.execute(
-        _scoped(select(Pilot.id, Pilot.title).where(Pilot.stage == "rolling_out"), scope)
+def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
+    """How many pilots are rolling out, and (pilot id, title, Coverage) of the `limit` least
+    advanced (lowest percentage done, then most overdue targets first).
+
+    The counts and the ranking are done by the database: one grouped query, whatever the
+    number of rolling-out pilots or targets.
+    """
+    done = RolloutTarget.status == "done"
+    per_pilot = (
+        select(
+            RolloutTarget.pilot_id.label("pilot_id"),
+            func.count().label("total"),
+            _count(done).label("done"),
+            _count(
+                and_(
+                    done,
+                    RolloutTarget.due_date.is_(None)
+                    | (RolloutTarget.done_on <= RolloutTarget.due_date),
+                )
+            ).label("on_time"),
+            _count(
+                and_(
+                    ~done,
+                    RolloutTarget.wave <= Pilot.rollout_open_wave,
+                    RolloutTarget.due_date < scope.today,
+                )
+            ).label("overdue"),
+            _count(RolloutTarget.status == "blocked").label("blocked"),
+        )
+        .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
+        .where(Pilot.stage == "rolling_out", *scope.pilot_clauses())
+        .group_by(RolloutTarget.pilot_id)
+        .subquery()
+    )
+    counts = [func.coalesce(getattr(per_pilot.c, name), 0) for name in COVERAGE_COUNTS]
+    total, done_n = counts[0], counts[1]
+    # Coverage.percent: done × 100 ÷ total, rounded down (integer division in both databases).
+    percent = case((total > 0, done_n * 100 / total), else_=0)
+    rows = db.session.execute(
+        _scoped(
+            select(Pilot.id, Pilot.title, *counts, func.count().over())
+            .outerjoin(per_pilot, per_pilot.c.pilot_id == Pilot.id)
+            .where(Pilot.stage == "rolling_out")
+            .order_by(percent, counts[3].desc(), Pilot.id)
+            .limit(limit),
+            scope,
+        )
     ).all()
-    coverage = coverage_by_pilot([p.id for p in pilots], scope.today)
-    rows = [(p.id, p.title, coverage[p.id]) for p in pilots]
-    return sorted(rows, key=lambda r: (r[2].percent, -r[2].overdue, r[0]))
+    found = rows[0][-1] if rows else 0
+    return int(found), [(r[0], r[1], Coverage(*(int(n) for n in r[2:-1]))) for r in rows]
 
 
-def plus_one_coverage(scope, programme) -> dict:
-    """Units below the root without a pilot of the programme; heads owning no pilot of it."""
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+class UnitRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    path: str
+    parent_id: int | None
+    depth: int
+
+
+def active_units() -> list[UnitRow]:
+    """Every active unit as plain rows (id, code, name, path, parent_id, depth), by path: what
+    the page's unit filter and "+1 coverage" need, without loading them as objects."""
+    rows = db.session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.path, Unit.parent_id)
+        .where(Unit.is_active)
+        .order_by(Unit.path)
+    ).all()
+    return [SimpleNamespace(**row._mapping, depth=max(row.path.count("/") - 2, 0)) for row in rows]
+
+
+def plus_one_coverage(scope, programme, units: list | None = None) -> dict:
+    """Units below the root without a pilot of the programme; heads owning no pilot of it.
+
+    `units`: the active units (active_units()), when the caller has them already.
+    """
     if programme is None:
         return {"units": [], "heads": [], "programme": None}
     in_programme = Pilot.challenge_id.in_(
         select(Challenge.id).where(Challenge.programme_id == programme.id)
     )
-    units = db.session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.path).where(Unit.is_active).order_by(Unit.path)
-    ).all()
+    if units is None:
+        units = active_units()
     path_of = {u.id: u.path for u in units}
     running = db.session.scalars(
         select(Pilot.unit_id).where(in_programme, Pilot.stage != "closed").distinct()

@@ -12,10 +12,11 @@ The rule (also written on the page):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, Integer, and_, case, column, func, literal, or_, select, values
+from sqlalchemy import Date, Integer, and_, column, func, literal, select, text
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
@@ -61,9 +62,13 @@ def _local_day(column):
 
 
 def _working_day_index(first: date, last: date):
-    """A VALUES table (day, n): n = working days after `first` up to `day`, for first…last.
+    """A table (day, n, ends) for first…last, and n(last): n = working days after `first` up
+    to `day`; ends = the UTC instant the local day ends (a task done before it is done that day).
 
-    The delay of a late task is then n(end) − n(due), computed in the one aggregate query.
+    The delay of a late task is then n(end) − n(due), and "done on or before the due date" is
+    a plain comparison with `ends`, all in the one aggregate query. The days travel as one JSON
+    parameter, so the statement's text does not depend on the period and SQLAlchemy compiles
+    it once per process rather than on every request.
     """
     exceptions = dict(
         db.session.execute(
@@ -74,12 +79,33 @@ def _working_day_index(first: date, last: date):
     )
     # Only the period's days (calendar_around would build five years of them).
     calendar = WorkCalendar(first, last, exceptions)
+    postgresql = db.engine.dialect.name == "postgresql"
+    zone = local_zone()
     rows, day = [], first
     while day <= last:
-        rows.append((day, calendar.between(first, day)))
+        ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+        # As each database stores a UTC timestamp (SQLite: naive text, as UTCDateTime writes).
+        ends_text = ends.isoformat() if postgresql else ends.strftime("%Y-%m-%d %H:%M:%S")
+        rows.append((day.isoformat(), calendar.between(first, day), ends_text))
         day += timedelta(days=1)
-    # A CTE (WITH workdays(day, n) AS (VALUES …)): SQLite has no VALUES in FROM with names.
-    return values(column("day", Date), column("n", Integer), name="workdays").data(rows).cte()
+    if postgresql:
+        sql = (
+            "SELECT CAST(e ->> 0 AS date) AS day, CAST(e ->> 1 AS integer) AS n,"
+            " CAST(e ->> 2 AS timestamptz) AS ends"
+            " FROM json_array_elements(CAST(:workdays AS json)) AS e"
+        )
+    else:
+        sql = (
+            "SELECT json_extract(value, '$[0]') AS day, json_extract(value, '$[1]') AS n,"
+            " json_extract(value, '$[2]') AS ends FROM json_each(:workdays)"
+        )
+    table = (
+        text(sql)
+        .bindparams(workdays=json.dumps(rows))
+        .columns(column("day", Date), column("n", Integer), column("ends"))
+        .cte("workdays")
+    )
+    return table, rows[-1][1]
 
 
 def scoreboard(scope) -> dict[str, list[Score]]:
@@ -87,14 +113,19 @@ def scoreboard(scope) -> dict[str, list[Score]]:
     last = min(scope.end, scope.today)
     if scope.start > last:
         return {"units": [], "owners": []}
-    done_day = _local_day(Task.completed_at)
-    on_time = and_(Task.status == "done", done_day <= Task.due_date)
-    is_open = Task.status.in_(OPEN_TASK_STATUSES)
-    overdue = and_(is_open, Task.due_date < scope.today)
-    late = or_(overdue, and_(Task.status == "done", done_day > Task.due_date))
-    index = _working_day_index(scope.start - timedelta(days=1), scope.today)
+    index, n_today = _working_day_index(scope.start - timedelta(days=1), scope.today)
     due_n, end_n = index.alias("due_n"), index.alias("end_n")
-    end_day = case((is_open, literal(scope.today, Date)), else_=done_day)
+    is_done = Task.status == "done"
+    # Done on or before the due date (local days): done before the due date's local day ends.
+    on_time = and_(is_done, Task.completed_at < due_n.c.ends)
+    done_late = and_(is_done, Task.completed_at >= due_n.c.ends)
+    overdue = and_(Task.status.in_(OPEN_TASK_STATUSES), Task.due_date < scope.today)
+    # Late = overdue or done late (added up per pilot). An open task's delay runs to today,
+    # whose n is known here; a task done late finds its completion day's n in end_n, which is
+    # joined for those tasks alone (NULL elsewhere, so the sum skips the rest).
+    delay = func.coalesce(
+        func.sum(literal(n_today, Integer) - due_n.c.n).filter(overdue), 0
+    ) + func.coalesce(func.sum(end_n.c.n - due_n.c.n), 0)
     # Sum per pilot first (the due-date index alone), then per unit and owner over the pilots.
     where = [Task.due_date >= scope.start, Task.due_date <= last, Task.status != "cancelled"]
     clauses = scope.pilot_clauses()
@@ -104,56 +135,56 @@ def scoreboard(scope) -> dict[str, list[Score]]:
         select(
             Task.pilot_id.label("pilot_id"),
             func.count().label("due"),
-            _sum(on_time, 1).label("on_time"),
-            _sum(overdue, 1).label("overdue"),
-            _sum(late, 1).label("late"),
-            _sum(late, func.coalesce(end_n.c.n, due_n.c.n) - due_n.c.n).label("delay"),
+            # FILTER (WHERE …) rather than SUM(CASE …): less work per task in either database.
+            func.count().filter(on_time).label("on_time"),
+            func.count().filter(overdue).label("overdue"),
+            func.count().filter(done_late).label("done_late"),
+            delay.label("delay"),
         )
         .join(due_n, due_n.c.day == Task.due_date)
-        .outerjoin(end_n, end_n.c.day == end_day)
+        .outerjoin(end_n, and_(done_late, end_n.c.day == _local_day(Task.completed_at)))
         .where(*where)
         .group_by(Task.pilot_id)
         .subquery()
     )
+    # Then per (unit, owner) pair, with the names: a few hundred rows to fold into two boards.
     query = (
         select(
             Pilot.unit_id,
+            Unit.name,
+            Unit.code,
             Pilot.owner_id,
+            User.name,
+            User.email,
             func.sum(per_pilot.c.due),
             func.sum(per_pilot.c.on_time),
             func.sum(per_pilot.c.overdue),
-            func.sum(per_pilot.c.late),
+            func.sum(per_pilot.c.overdue + per_pilot.c.done_late),
             func.sum(per_pilot.c.delay),
         )
         .join(Pilot, Pilot.id == per_pilot.c.pilot_id)
-        .group_by(Pilot.unit_id, Pilot.owner_id)
+        .join(Unit, Unit.id == Pilot.unit_id)
+        .join(User, User.id == Pilot.owner_id)
+        .group_by(Pilot.unit_id, Unit.name, Unit.code, Pilot.owner_id, User.name, User.email)
     )
     units: dict[int, Score] = {}
     owners: dict[int, Score] = {}
-    for unit_id, owner_id, due, good, over, late_n, delay in db.session.execute(query):
-        for board, key in ((units, unit_id), (owners, owner_id)):
-            score = board.setdefault(key, Score(key, "", ""))
-            score.due += int(due)
-            score.on_time += int(good)
-            score.overdue += int(over)
-            score.late += int(late_n)
-            score.delay_days += int(delay)
-    _name(units, Unit, Unit.name, Unit.code)
-    _name(owners, User, User.name, User.email)
+    for row in db.session.execute(query):
+        unit_id, unit_name, unit_code, owner_id, owner_name, owner_email = row[:6]
+        due, good, over, late_n, delay = (int(n) for n in row[6:])
+        for board, key, name, link in (
+            (units, unit_id, unit_name, unit_code),
+            (owners, owner_id, owner_name, owner_email),
+        ):
+            score = board.get(key)
+            if score is None:
+                score = board[key] = Score(key, name, link)
+            score.due += due
+            score.on_time += good
+            score.overdue += over
+            score.late += late_n
+            score.delay_days += delay
     return {
         "units": sorted(units.values(), key=Score.rank_key),
         "owners": sorted(owners.values(), key=Score.rank_key),
     }
-
-
-def _sum(condition, value):
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-
-def _name(board: dict[int, Score], model, name_col, link_col) -> None:
-    # Queried even for an empty board, so the page sends as many statements whatever the data.
-    rows = db.session.execute(
-        select(model.id, name_col, link_col).where(model.id.in_(list(board)))
-    ).all()
-    for key, name, link in rows:
-        board[key].name, board[key].link_value = name, link

@@ -4,9 +4,10 @@ from flask_login import current_user, login_required
 from pilotmgr.core.charts import progress_bar
 from pilotmgr.dashboard import service
 from pilotmgr.dashboard.board import build_board
+from pilotmgr.dashboard.leaders import active_units
 from pilotmgr.dashboard.scope import build_scope
 from pilotmgr.pilots import programmes
-from pilotmgr.units.service import all_units, tree_order
+from pilotmgr.units.service import tree_order
 
 bp = Blueprint("dashboard", __name__)
 
@@ -33,14 +34,16 @@ def my_work():
 @login_required
 def leaders():
     scope = build_scope(current_user, request.args)
-    units = tree_order(all_units())
+    # One read of the units serves the filter and "+1 coverage".
+    units = active_units()
+    choices = tree_order(units)
     if scope.user.role != "admin":
-        units = [u for u in units if u.path.startswith(current_user.unit.path)]
+        choices = [u for u in choices if u.path.startswith(current_user.unit.path)]
     return render_template(
         "dashboard/leaders.html",
-        units=units,
+        units=choices,
         programmes=programmes.all_programmes(),
         args=request.args,
         progress_bar=progress_bar,
-        **build_board(scope),
+        **build_board(scope, units),
     )
