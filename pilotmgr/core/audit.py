@@ -85,3 +85,23 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_changes(
+    *, actor, obj, before: dict, after: dict, pilot_id: int | None, unit_code: str, comment=""
+) -> set[str]:
+    """Flush an edit and record the fields it changed (nothing when none did); returns them."""
+    changed = {k for k in after if after[k] != before.get(k)}
+    db.session.flush()
+    if changed:
+        record(
+            actor=actor,
+            obj=obj,
+            action="update",
+            pilot_id=pilot_id,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+            comment=comment,
+            unit_code=unit_code,
+        )
+    return changed

@@ -304,20 +304,15 @@ def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
     _check_dates(values, pilot)
     before = audit.snapshot(pilot, PILOT_AUDITED)
     _apply_pilot_values(pilot, values)
-    after = audit.snapshot(pilot, PILOT_AUDITED)
-    changed = {k for k in after if after[k] != before[k]}
-    db.session.flush()
-    if changed:
-        audit.record(
-            actor=actor,
-            obj=pilot,
-            action="update",
-            pilot_id=pilot.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-            comment=v.nfc(str(data.get("comment") or "")),
-            unit_code=pilot.unit.code,
-        )
+    audit.record_changes(
+        actor=actor,
+        obj=pilot,
+        before=before,
+        after=audit.snapshot(pilot, PILOT_AUDITED),
+        pilot_id=pilot.id,
+        unit_code=pilot.unit.code,
+        comment=v.nfc(str(data.get("comment") or "")),
+    )
     return pilot
 
 

@@ -221,19 +221,14 @@ def update_target(actor, target: RolloutTarget, data: Mapping) -> RolloutTarget:
         target.done_on = local_today()
     elif status != "done":
         target.done_on = None
-    after = audit.snapshot(target, TARGET_AUDITED)
-    changed = {k for k in TARGET_AUDITED if before[k] != after[k]}
-    if changed:
-        db.session.flush()
-        audit.record(
-            actor=actor,
-            obj=target,
-            action="update",
-            pilot_id=pilot.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-            unit_code=target.unit.code,
-        )
+    audit.record_changes(
+        actor=actor,
+        obj=target,
+        before=before,
+        after=audit.snapshot(target, TARGET_AUDITED),
+        pilot_id=pilot.id,
+        unit_code=target.unit.code,
+    )
     return target
 
 
@@ -285,17 +280,12 @@ def set_guide(actor, pilot: Pilot, data: Mapping) -> Pilot:
     before = audit.snapshot(pilot, ("success_formula", "rollout_guide"))
     for name, value in values.items():
         setattr(pilot, name, value or "")
-    after = audit.snapshot(pilot, ("success_formula", "rollout_guide"))
-    changed = {k for k in after if after[k] != before[k]}
-    if changed:
-        db.session.flush()
-        audit.record(
-            actor=actor,
-            obj=pilot,
-            action="update",
-            pilot_id=pilot.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-            unit_code=pilot.unit.code,
-        )
+    audit.record_changes(
+        actor=actor,
+        obj=pilot,
+        before=before,
+        after=audit.snapshot(pilot, ("success_formula", "rollout_guide")),
+        pilot_id=pilot.id,
+        unit_code=pilot.unit.code,
+    )
     return pilot
