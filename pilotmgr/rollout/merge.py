@@ -44,8 +44,8 @@ def merge_units(actor, data: Mapping) -> dict:
             {"target": [str(_l("Merge into a unit that is not the unit itself or below it."))]}
         )
     counts = {
-        "users": _move_users(actor, source, target),
-        "pilots": _move_pilots(actor, source, target),
+        "users": _move_rows(actor, User, source, target),
+        "pilots": _move_rows(actor, Pilot, source, target),
         **_move_targets(actor, source, target),
         "units": _move_children(source, target),
     }
@@ -67,35 +67,21 @@ def merge_units(actor, data: Mapping) -> dict:
     return counts
 
 
-def _move_users(actor, source: Unit, target: Unit) -> int:
-    users = list(db.session.scalars(select(User).where(User.unit_id == source.id)))
-    for user in users:
-        user.unit_id = target.id
+def _move_rows(actor, model, source: Unit, target: Unit) -> int:
+    """Move every `model` row (users or pilots) of A to B, each move on record."""
+    rows = list(db.session.scalars(select(model).where(model.unit_id == source.id)))
+    for row in rows:
+        row.unit_id = target.id
         audit.record(
             actor=actor,
-            obj=user,
+            obj=row,
             action="unit_merged",
+            pilot_id=row.id if model is Pilot else None,
             before={"unit": source.code},
             after={"unit": target.code},
             unit_code=source.code,
         )
-    return len(users)
-
-
-def _move_pilots(actor, source: Unit, target: Unit) -> int:
-    pilots = list(db.session.scalars(select(Pilot).where(Pilot.unit_id == source.id)))
-    for pilot in pilots:
-        pilot.unit_id = target.id
-        audit.record(
-            actor=actor,
-            obj=pilot,
-            action="unit_merged",
-            pilot_id=pilot.id,
-            before={"unit": source.code},
-            after={"unit": target.code},
-            unit_code=source.code,
-        )
-    return len(pilots)
+    return len(rows)
 
 
 def _move_targets(actor, source: Unit, target: Unit) -> dict:
