@@ -12,6 +12,8 @@ from urllib.parse import unquote, urlsplit
 STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
 #: URLs the renderer may load: this scheme, resolved inside STATIC_DIR, and nothing else.
 STATIC_SCHEME = "pilotmgr-static"
+#: Files made for one render (a memo's QR code), handed to `render_pdf` as `resources`.
+RENDER_SCHEME = "pilotmgr-render"
 PDF_VARIANT = "pdf/a-3b"
 
 _font_config = None
@@ -29,6 +31,11 @@ class RefusedURL(ValueError):
 def static_url(path: str) -> str:
     """The URL a template uses for one of our static files when it is rendered to PDF."""
     return f"{STATIC_SCHEME}:///{path.lstrip('/')}"
+
+
+def render_url(name: str) -> str:
+    """The URL a template uses for a file passed to `render_pdf` in `resources`."""
+    return f"{RENDER_SCHEME}:{name}"
 
 
 def url_fetcher(url: str, timeout: int = 10, ssl_context=None, **_kw) -> dict:
@@ -81,6 +88,7 @@ def render_pdf(
     attachments: list[tuple[str, bytes, str]] = (),
     variant=PDF_VARIANT,
     css: str | None = None,
+    resources: dict[str, tuple[bytes, str]] | None = None,
 ):
     """PDF bytes of `html`; `attachments` are (file name, bytes, description) embedded as files.
 
@@ -89,21 +97,24 @@ def render_pdf(
 
     Title, author, subject (description) and language come from the HTML's <title>, <meta> and
     <html lang>. `variant` is WeasyPrint's pdf_variant (PDF/A-3b allows embedded files).
+    `resources`: name → (bytes, MIME type) of files made for this render, which the HTML refers
+    to by `render_url(name)`; the fetcher serves those and our static files, nothing else.
     """
     from weasyprint import HTML, Attachment
 
+    fetcher = _with_resources(resources) if resources else url_fetcher
     files = [
         Attachment(
             string=data,
             name=name,
             description=description,
-            url_fetcher=url_fetcher,
+            url_fetcher=fetcher,
             relationship="Data",
         )
         for name, data, description in attachments
     ]
     with _render_lock:
-        document = HTML(string=html, base_url=static_url(""), url_fetcher=url_fetcher)
+        document = HTML(string=html, base_url=static_url(""), url_fetcher=fetcher)
         return document.write_pdf(
             stylesheets=[_stylesheet(css)] if css else None,
             font_config=font_config(),
@@ -111,3 +122,18 @@ def render_pdf(
             pdf_variant=variant,
             custom_metadata=True,
         )
+
+
+def _with_resources(resources: dict[str, tuple[bytes, str]]):
+    """The url_fetcher, serving also this render's own files by their `render_url`."""
+
+    def fetch(url: str, *args, **kwargs) -> dict:
+        scheme, _, name = url.partition(":")
+        if scheme == RENDER_SCHEME:
+            if name not in resources:
+                raise RefusedURL(f"refused to fetch {url!r}")
+            data, mime_type = resources[name]
+            return {"string": data, "mime_type": mime_type, "redirected_url": url}
+        return url_fetcher(url, *args, **kwargs)
+
+    return fetch

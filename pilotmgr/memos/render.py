@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -12,7 +14,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from pilotmgr.core.charts import bar_chart, kpi_chart
+from pilotmgr.core.charts import bar_chart
 from pilotmgr.memos import pdf
 
 MONTHS_EN = [
@@ -65,23 +67,44 @@ def verify_url(sha: str) -> str:
     return f"{base}/memos/verify/{sha}"
 
 
-def qr_svg(url: str) -> str:
+#: A memo's QR code travels to the PDF renderer as this file (see `pdf.render_url`).
+QR_FILE = "qr.png"
+QR_MASK = 0
+
+
+def qr_png(url: str) -> bytes:
+    """The verification address as a QR code: a small black-and-white PNG, drawn unsmoothed.
+
+    A bitmap rather than SVG: WeasyPrint draws a PNG as one image, while the SVG path of a
+    QR code (hundreds of runs) costs more than a page of text to parse and draw.
+    """
     import segno
 
-    return segno.make(url, error="m").svg_inline(scale=2, border=0, dark="#000")
+    out = io.BytesIO()
+    # One pixel a module, enlarged unsmoothed by the page (image-rendering: pixelated). A fixed
+    # mask: readers accept any of the eight, and trying all eight costs more than the rest.
+    segno.make(url, error="m", mask=QR_MASK).save(out, kind="png", scale=1, border=0)
+    return out.getvalue()
+
+
+def qr_src(url: str, for_pdf: bool) -> str:
+    if for_pdf:
+        return pdf.render_url(QR_FILE)
+    return "data:image/png;base64," + base64.b64encode(qr_png(url)).decode()
 
 
 def charts(snapshot: dict) -> dict:
-    """SVG charts drawn from the snapshot's figures, in the memo's own font."""
-    found = {}
+    """The selection memo's SVG charts, drawn from the snapshot's figures in the memo's font."""
     candidates = snapshot.get("candidates") or []
-    if candidates:
-        found["scores"] = bar_chart(
+    if snapshot["kind"] != "selection" or not candidates:
+        return {}
+    return {
+        "scores": bar_chart(
             [(c["title"], float(c["composite"]) if c["composite"] else None) for c in candidates],
             width=430,
             font_family=FONT_FAMILY,
-        )
-        found["attainment"] = bar_chart(
+        ),
+        "attainment": bar_chart(
             [
                 (c["title"], float(c["mean_attainment"]) if c["mean_attainment"] else None)
                 for c in candidates
@@ -89,18 +112,8 @@ def charts(snapshot: dict) -> dict:
             width=430,
             font_family=FONT_FAMILY,
             suffix="%",
-        )
-    found["kpis"] = [
-        kpi_chart(
-            [(date.fromisoformat(d), Decimal(v)) for d, v in k["values"]],
-            k["baseline"],
-            k["target"],
-            width=160,
-            height=40,
-        )
-        for k in snapshot.get("kpis") or []
-    ]
-    return found
+        ),
+    }
 
 
 def asset_url(for_pdf: bool):
@@ -131,7 +144,7 @@ def render_html(snapshot: dict, *, for_pdf: bool, inline_css: bool = True) -> st
             d=short_date,
             n=lambda v, empty="—": number(v, lang, empty),
             verify=verify_url(sha) if sha else None,
-            qr=qr_svg(verify_url(sha)) if sha else None,
+            qr=qr_src(verify_url(sha), for_pdf) if sha else None,
             kind_label=kind_labels()[snapshot["kind"]],
             for_pdf=for_pdf,
         )
@@ -150,8 +163,12 @@ def render_memo_pdf(snapshot: dict) -> bytes:
     html = render_html(snapshot, for_pdf=True, inline_css=False)
     with force_locale(snapshot["lang"]):
         description = _("The data this memo was issued from")
+    resources = {}
+    if snapshot.get("number"):
+        resources[QR_FILE] = (qr_png(verify_url(content_sha256(snapshot))), "image/png")
     return pdf.render_pdf(
         html,
         attachments=[("snapshot.json", canonical_json(snapshot), description)],
         css=stylesheet(for_pdf=True),
+        resources=resources,
     )

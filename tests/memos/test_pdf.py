@@ -139,3 +139,52 @@ def test_the_renderer_fetches_only_our_static_files():
         with pytest.raises(RefusedURL):
             url_fetcher(url)
     assert Path(STATIC_DIR).is_dir()
+
+
+@needs_poppler
+def test_the_rollout_memo_lists_each_target_with_its_person_and_due_date_by_wave(
+    app, org, selected
+):
+    memo = _issue(org, selected)
+    lines = [" ".join(line.split()) for line in pdftotext(memo.pdf, "-layout").splitlines()]
+    due = {t["unit"]: t["due_date"] for t in memo.snapshot["targets"]}
+    for unit, wave in (("Xã Đông Tiến", 1), ("Phường Kinh Bắc", 2)):
+        day = "/".join(reversed(due[unit].split("-")))
+        line = next(x for x in lines if unit in x)
+        assert f"phụ trách: Nguyễn Thị Hằng; hạn: {day}." in line, line
+        assert any(x.startswith(f"Đợt {wave}:") for x in lines), wave
+
+
+@needs_poppler
+def test_the_printed_qr_code_scans_to_the_verification_address(app, org, selected, tmp_path):
+    """Read as a phone would: the page rasterised, then the code found and decoded."""
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    from pilotmgr.memos.render import verify_url
+
+    memo = _issue(org, selected)
+    (tmp_path / "memo.pdf").write_bytes(memo.pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", "-png", str(tmp_path / "memo.pdf"), str(tmp_path / "p")],
+        check=True,
+    )
+    found = {
+        code.text
+        for page in sorted(tmp_path.glob("p*.png"))
+        for code in zxingcpp.read_barcodes(Image.open(page))
+    }
+    assert found == {verify_url(memo.content_sha256)}
+
+
+def test_a_render_serves_its_own_files_and_still_nothing_else():
+    from pilotmgr.memos.pdf import _with_resources, render_url
+
+    fetch = _with_resources({"qr.png": (b"\x89PNG", "image/png")})
+    assert fetch(render_url("qr.png"))["string"] == b"\x89PNG"
+    assert fetch("pilotmgr-static:///fonts/LiberationSerif-Regular.ttf")["string"][:4]
+    for url in (render_url("other.png"), "file:///etc/passwd", "data:text/plain,hello"):
+        with pytest.raises(RefusedURL):
+            fetch(url)
