@@ -18,8 +18,14 @@ EXPORT_S = 5.0
 def run(ctx) -> None:
     admin = ctx.client(ctx.user("admin"))
     province_head = ctx.client(ctx.user("head_p0"))
-    page = ctx.measure("leaders_dashboard_admin", lambda: admin.get("/dashboard"))
-    ctx.measure("leaders_dashboard_province", lambda: province_head.get("/dashboard"))
+    page = ctx.measure(
+        "leaders_dashboard_admin", lambda: admin.get("/dashboard"), target_ms=DASHBOARD_P95_MS
+    )
+    ctx.measure(
+        "leaders_dashboard_province",
+        lambda: province_head.get("/dashboard"),
+        target_ms=DASHBOARD_P95_MS,
+    )
     if not ctx.small:
         verdict = "ok" if page["p95_ms"] <= DASHBOARD_P95_MS else "SLOW"
         print(f"  dashboard target p95 ≤ {DASHBOARD_P95_MS:g} ms: {verdict}", flush=True)
