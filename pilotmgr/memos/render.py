@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import json
@@ -87,12 +86,6 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def qr_src(url: str, for_pdf: bool) -> str:
-    if for_pdf:
-        return pdf.render_url(QR_FILE)
-    return "data:image/png;base64," + base64.b64encode(qr_png(url)).decode()
-
-
 def charts(snapshot: dict) -> dict:
     """The selection memo's SVG charts, drawn from the snapshot's figures in the memo's font."""
     candidates = snapshot.get("candidates") or []
@@ -124,13 +117,20 @@ def stylesheet(for_pdf: bool) -> str:
     return render_template("memos/memo.css", font_family=FONT_FAMILY, asset=asset_url(for_pdf))
 
 
-def render_html(snapshot: dict, *, for_pdf: bool, inline_css: bool = True) -> str:
+def verification_url(snapshot: dict) -> str | None:
+    """Where an issued memo is checked (its QR code's address); none before it has a number."""
+    return verify_url(content_sha256(snapshot)) if snapshot.get("number") else None
+
+
+def render_html(
+    snapshot: dict, *, for_pdf: bool, inline_css: bool = True, verify: str | None = None
+) -> str:
     """The memo as an HTML document; for the PDF its files come through pdf.url_fetcher.
 
     `inline_css=False` leaves the stylesheet out, for the caller to pass as `stylesheet()`.
     """
     lang = snapshot["lang"]
-    sha = content_sha256(snapshot) if snapshot.get("number") else None
+    verify = verify or verification_url(snapshot)
     with force_locale(lang):
         return render_template(
             "memos/memo.html",
@@ -143,8 +143,9 @@ def render_html(snapshot: dict, *, for_pdf: bool, inline_css: bool = True) -> st
             day_words=date_in_words(date.fromisoformat(snapshot["issued_on"]), lang),
             d=short_date,
             n=lambda v, empty="—": number(v, lang, empty),
-            verify=verify_url(sha) if sha else None,
-            qr=qr_src(verify_url(sha), for_pdf) if sha else None,
+            verify=verify,
+            # The QR code is drawn in the PDF alone, from the file render_memo_pdf hands over.
+            qr=pdf.render_url(QR_FILE) if verify and for_pdf else None,
             kind_label=kind_labels()[snapshot["kind"]],
             for_pdf=for_pdf,
         )
@@ -160,12 +161,11 @@ def kind_labels() -> dict:
 
 def render_memo_pdf(snapshot: dict) -> bytes:
     """The issued memo's PDF, with its frozen data embedded as snapshot.json."""
-    html = render_html(snapshot, for_pdf=True, inline_css=False)
+    verify = verification_url(snapshot)
+    html = render_html(snapshot, for_pdf=True, inline_css=False, verify=verify)
     with force_locale(snapshot["lang"]):
         description = _("The data this memo was issued from")
-    resources = {}
-    if snapshot.get("number"):
-        resources[QR_FILE] = (qr_png(verify_url(content_sha256(snapshot))), "image/png")
+    resources = {QR_FILE: (qr_png(verify), "image/png")} if verify else {}
     return pdf.render_pdf(
         html,
         attachments=[("snapshot.json", canonical_json(snapshot), description)],
