@@ -13,9 +13,9 @@ from sqlalchemy import select
 from pilotmgr.extensions import db
 from pilotmgr.memos import render, service
 from pilotmgr.memos.pdf import static_url, url_fetcher
-from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.models import Challenge, Pilot
 from pilotmgr.results.models import Selection
-from pilotmgr.results.selection import COMPARED_STAGES
+from pilotmgr.results.selection import COMPARED_STAGES, ranking_record
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
@@ -51,6 +51,10 @@ def _rollout_pilot(ctx) -> int:
             other_ids=",".join(str(i) for i in others),
             others="not_selected",
             rationale="Điểm đánh giá tổng hợp và mức đạt KPI cao nhất.",
+            # As select_pilots keeps it: the comparison the decision was taken on.
+            ranking=ranking_record(
+                head, db.session.get(Challenge, pilot.challenge_id), [pilot.id, *others]
+            ),
         )
     )
     units = iter(db.session.scalars(select(Unit.id).order_by(Unit.id)).all())

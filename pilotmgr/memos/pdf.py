@@ -6,6 +6,7 @@ import atexit
 import logging
 import mimetypes
 import threading
+import zlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,6 +16,8 @@ STATIC_SCHEME = "pilotmgr-static"
 #: Files made for one render (a memo's QR code), handed to `render_pdf` as `resources`.
 RENDER_SCHEME = "pilotmgr-render"
 PDF_VARIANT = "pdf/a-3b"
+#: zlib's own default: within a few hundred bytes of level 9 on a memo, and faster.
+COMPRESSION_LEVEL = 6
 
 _font_config = None
 #: Stylesheet text → its parsed form: parsed (and its @font-face files registered) once.
@@ -121,7 +124,29 @@ def render_pdf(
             attachments=files,
             pdf_variant=variant,
             custom_metadata=True,
+            finisher=_compress_once,
         )
+
+
+def _compress_once(_document, pdf) -> None:
+    """Compress each content stream once, before the file is written.
+
+    pydyf compresses a stream each time its bytes are asked for, at zlib level 9, and a
+    PDF/A file asks twice: once to hash the whole file for its /ID, once to write it. A
+    stream compressed here is handed over as finished FlateDecode data, asked for as often
+    as pydyf likes. Streams that are already filtered (images) or hold anything but bytes are
+    left to pydyf.
+    """
+    import pydyf
+
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Stream) or not obj.compress or "Filter" in obj.extra:
+            continue
+        if not all(isinstance(item, bytes) for item in obj.stream):
+            continue
+        obj.stream = [zlib.compress(b"\n".join(obj.stream), COMPRESSION_LEVEL)]
+        obj.compress = False
+        obj.extra["Filter"] = "/FlateDecode"
 
 
 def _with_resources(resources: dict[str, tuple[bytes, str]]):

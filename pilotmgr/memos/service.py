@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pilotmgr.core import audit
@@ -55,28 +55,20 @@ def missing_for(kind: str, pilot: Pilot) -> list:
 
 
 def next_number(unit_id: int, year: int) -> int:
-    """The unit's next number this year, taken under the counter row's lock.
+    """The unit's next number this year, taken in one statement under the counter row's lock.
 
-    The UPDATE locks the row (PostgreSQL) or the database (SQLite) until the issuing
-    transaction ends, so concurrent issuers wait and numbers have neither gaps nor duplicates.
+    The upsert creates the year's counter at 1 or bumps it, and locks the row (PostgreSQL) or
+    the database (SQLite) until the issuing transaction ends, so concurrent issuers wait and
+    numbers have neither gaps nor duplicates.
     """
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    bump = (
-        update(MemoCounter)
-        .where(MemoCounter.unit_id == unit_id, MemoCounter.year == year)
-        .values(last_number=MemoCounter.last_number + 1)
-        .returning(MemoCounter.last_number)
-    )
-    found = db.session.execute(bump).scalar()
-    if found is None:
-        db.session.execute(
-            insert(MemoCounter)
-            .values(unit_id=unit_id, year=year, last_number=0)
-            .on_conflict_do_nothing()
-        )
-        found = db.session.execute(bump).scalar_one()
-    return found
+    statement = insert(MemoCounter).values(unit_id=unit_id, year=year, last_number=1)
+    bump = statement.on_conflict_do_update(
+        index_elements=[MemoCounter.unit_id, MemoCounter.year],
+        set_={"last_number": MemoCounter.last_number + 1},
+    ).returning(MemoCounter.last_number)
+    return db.session.execute(bump).scalar_one()
 
 
 def preview(user, pilot: Pilot, kind: str, lang: str) -> dict:

@@ -88,7 +88,7 @@ def build(kind: str, lang: str, pilot: Pilot, issuer: User, today: date) -> dict
     elif kind == "selection":
         data["candidates"] = _candidates(issuer, challenge, pilot)
     else:
-        ranked = _candidates(issuer, challenge, pilot, among=_decided_over(challenge, pilot))
+        ranked = _recalled(issuer, challenge, pilot)
         # The rollout memo recalls the comparison the pilot was selected in: the five best of
         # the pilots that selection decided over, and the pilot itself.
         data["candidates"] = [c for c in ranked if c["rank"] <= 5 or c["recommended"]]
@@ -172,26 +172,68 @@ def _people(ids) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
-def _decided_over(challenge: Challenge | None, pilot: Pilot) -> list[int]:
-    """The pilots of the latest selection that selected `pilot`: the selected and the others.
-
-    No such selection, no comparison to recall. Reading it keeps the rollout memo's cost
-    independent of how many pilots the challenge has gathered.
-    """
+def _deciding(challenge: Challenge | None, pilot: Pilot):
+    """The latest selection of the challenge that selected `pilot`, if any."""
     from pilotmgr.results.models import Selection
 
     if challenge is None:
-        return []
+        return None
     decisions = db.session.scalars(
         select(Selection)
         .where(Selection.challenge_id == challenge.id)
         .order_by(Selection.id.desc())
     )
     for decision in decisions:
-        selected = [int(i) for i in decision.selected_ids.split(",") if i.strip()]
-        if pilot.id in selected:
-            return selected + [int(i) for i in decision.other_ids.split(",") if i.strip()]
-    return []
+        if pilot.id in _ids(decision.selected_ids):
+            return decision
+    return None
+
+
+def _ids(text: str) -> list[int]:
+    return [int(i) for i in text.split(",") if i.strip()]
+
+
+def _recalled(issuer: User, challenge: Challenge | None, pilot: Pilot) -> list[dict]:
+    """The comparison the pilot was selected in: as that decision kept it, or (for decisions
+    recorded before rankings were kept) computed now over the pilots it decided over.
+
+    No such selection, no comparison to recall. Either way the memo shows only the pilots
+    its issuer may see, and its cost does not grow with the pilots the challenge gathers.
+    """
+    decision = _deciding(challenge, pilot)
+    if decision is None:
+        return []
+    if decision.ranking is None:
+        among = _ids(decision.selected_ids) + _ids(decision.other_ids)
+        return _candidates(issuer, challenge, pilot, among=among)
+    from pilotmgr.core.permissions import visible_pilots_clause
+
+    query = (
+        select(Pilot.id, Pilot.title, Pilot.budget, Unit.name)
+        .join(Unit, Unit.id == Pilot.unit_id)
+        .where(Pilot.id.in_([entry["pilot_id"] for entry in decision.ranking]))
+    )
+    clause = visible_pilots_clause(issuer)
+    if clause is not None:
+        query = query.where(clause)
+    found = {row.id: row for row in db.session.execute(query)}
+    shown = [entry for entry in decision.ranking if entry["pilot_id"] in found]
+    return [
+        {
+            "rank": rank,
+            "pilot_id": entry["pilot_id"],
+            "title": found[entry["pilot_id"]].title,
+            "unit": found[entry["pilot_id"]].name,
+            "composite": _num(entry["composite"]),
+            "criteria": {k: _num(v) for k, v in entry["criteria"].items()},
+            "evaluations": entry["evaluations"],
+            "mean_attainment": _num(entry["mean_attainment"]),
+            "cost_per_point": _num(entry["cost_per_point"]),
+            "budget": _num(found[entry["pilot_id"]].budget),
+            "recommended": entry["pilot_id"] == pilot.id,
+        }
+        for rank, entry in enumerate(shown, start=1)
+    ]
 
 
 def _candidates(

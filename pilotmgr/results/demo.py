@@ -10,9 +10,10 @@ import secrets
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
-from pilotmgr.pilots.models import Kpi
+from pilotmgr.pilots.models import Challenge, Kpi
 from pilotmgr.results.evidence import upload_dir
 from pilotmgr.results.models import Evaluation, Evidence, Measurement, Selection
+from pilotmgr.results.selection import ranking_record
 
 WITH_RESULTS = ("piloting", "evaluating", "selected", "rolling_out", "scaled", "closed")
 
@@ -94,5 +95,8 @@ def _einvoice_selection(ctx) -> None:
             rationale="Mô hình chợ Bến Thành đạt và vượt cả hai chỉ số, chi phí trên mỗi hộ thấp "
             "hơn; mô hình nhà thuốc Hạ Long mới đạt hơn một nửa mục tiêu.",
             lessons=selected.lessons,
+            ranking=ranking_record(
+                head, db.session.get(Challenge, selected.challenge_id), [selected.id, other.id]
+            ),
         )
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, SmallInteger, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pilotmgr.core.models import TimestampMixin, UTCDateTime, VersionedMixin
@@ -125,3 +125,7 @@ class Selection(TimestampMixin, db.Model):
     others: Mapped[str] = mapped_column(String(16), nullable=False)
     rationale: Mapped[str] = mapped_column(Text, nullable=False)
     lessons: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    #: The comparison as the decision saw it, best first: one entry per candidate with its
+    #: pilot_id and figures (see results.selection.ranking_record). None for decisions
+    #: recorded before it was kept.
+    ranking: Mapped[list | None] = mapped_column(JSON, nullable=True)

@@ -123,6 +123,21 @@ def comparison(user, challenge: Challenge, among: Collection[int] | None = None)
     return sorted(candidates, key=Candidate.sort_key)
 
 
+def ranking_record(user, challenge: Challenge, among: Collection[int]) -> list[dict]:
+    """The comparison of `among` as plain data, best first: what a selection keeps of it."""
+    return [
+        {
+            "pilot_id": c.pilot.id,
+            "composite": audit.jsonable(c.composite),
+            "criteria": audit.jsonable(c.criteria),
+            "evaluations": c.evaluations,
+            "mean_attainment": audit.jsonable(c.mean_attainment),
+            "cost_per_point": audit.jsonable(c.cost_per_point),
+        }
+        for c in comparison(user, challenge, among)
+    ]
+
+
 def comparison_chart(candidates: list[Candidate]) -> str:
     from pilotmgr.core.charts import bar_chart
 
@@ -215,6 +230,8 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
                 )
             )
     _check_all(actor, moves)
+    # The figures the decision is taken on, before any pilot moves.
+    ranking = ranking_record(actor, challenge, [p.id for p in candidates])
     for pilot, move in moves:
         if pilot.id in selected_ids:
             pilot.success_formula = formulas[pilot.id]
@@ -228,6 +245,7 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
         others=values["others"],
         rationale=values["rationale"],
         lessons=values.get("lessons") or "",
+        ranking=ranking,
     )
     db.session.add(decision)
     db.session.flush()

@@ -144,3 +144,58 @@ def test_the_rollout_memo_recalls_the_comparison_its_pilot_was_selected_in(
     assert sorted(c["pilot_id"] for c in ranked) == sorted([selected.id, rival.id])
     assert [c["rank"] for c in ranked] == [1, 2]
     assert [c["pilot_id"] for c in ranked if c["recommended"]] == [selected.id]
+
+
+def test_the_rollout_memo_recalls_the_figures_the_selection_was_decided_on(app, make, org):
+    """Figures approved after the decision do not rewrite it; hidden pilots stay hidden."""
+    from pilotmgr.results.models import Evaluation
+    from pilotmgr.results.selection import select_pilots
+
+    challenge = make.challenge("Một cửa điện tử cấp xã")
+    ours = make.pilot(
+        "evaluating", owner=org["owner"], unit_=org["department"], challenge_id=challenge.id
+    )
+    rival = make.pilot(
+        "evaluating",
+        owner=org["owner"],
+        unit_=org["department"],
+        challenge_id=challenge.id,
+        title="Thí điểm đối chứng",
+    )
+    scores = {ours.id: 5, rival.id: 3}
+    for evaluation in db.session.scalars(select(Evaluation)):
+        score = scores[evaluation.pilot_id]
+        evaluation.feasibility = evaluation.effectiveness = evaluation.needs_fit = score
+        evaluation.cost = evaluation.scalability = score
+    db.session.commit()
+    select_pilots(
+        org["head"],
+        challenge,
+        {
+            "selected": [ours.id],
+            "others": "not_selected",
+            "rationale": "Điểm tổng hợp cao hơn.",
+            "success_formula": "Một cửa, một lần.",
+            "lessons": "Cần chuẩn hóa dữ liệu trước.",
+        },
+    )
+    db.session.commit()
+    # After the decision the rival's evaluations would put it first.
+    for evaluation in db.session.scalars(select(Evaluation).where(Evaluation.pilot_id == rival.id)):
+        evaluation.feasibility = evaluation.effectiveness = evaluation.needs_fit = 5
+        evaluation.cost = evaluation.scalability = 5
+    db.session.commit()
+
+    recalled = service.preview(org["head"], ours, "rollout", "vi")["candidates"]
+    assert [(c["pilot_id"], c["rank"], c["composite"]) for c in recalled] == [
+        (ours.id, 1, "5"),
+        (rival.id, 2, "3"),
+    ]
+    assert recalled[0]["recommended"] and recalled[1]["title"] == "Thí điểm đối chứng"
+    # Someone who may not see the rival gets the memo without it, ranked among the rest.
+    rival.unit_id = org["other"].id
+    db.session.commit()
+    shown = service.preview(org["viewer"], ours, "rollout", "vi")["candidates"]
+    assert [(c["pilot_id"], c["rank"]) for c in shown] == [(ours.id, 1)]
+    admin = make.user("admin", org["ministry"])
+    assert len(service.preview(admin, ours, "rollout", "vi")["candidates"]) == 2

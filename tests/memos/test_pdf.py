@@ -118,6 +118,25 @@ def test_pages_are_a4_with_metadata_language_and_the_snapshot_attached(app, make
     assert b'pdfaid:part="3" pdfaid:conformance="B"' in xmp  # PDF/A-3b, in the XMP metadata
 
 
+def test_streams_are_compressed_once_and_the_file_carries_its_identifier(app, org, selected):
+    """The page contents, fonts and attachment are FlateDecode streams that read back whole."""
+    memo = _issue(org, selected)
+    reader = PdfReader(io.BytesIO(memo.pdf), strict=True)
+    first, second = reader.trailer["/ID"]  # PDF/A: the file identifier is there
+    assert len(first) == len(second) == 32
+    for page in reader.pages:
+        contents = page["/Contents"].get_object()
+        assert contents["/Filter"] == "/FlateDecode"
+        assert b"BT" in contents.get_data() and b"Tf" in contents.get_data()
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            file = descendant["/FontDescriptor"]["/FontFile2"].get_object()
+            assert file["/Filter"] == "/FlateDecode"
+            assert file.get_data()[:4] == b"\x00\x01\x00\x00"  # a TrueType font, whole
+    attached = json.loads(reader.attachments["snapshot.json"][0])
+    assert attached["number"] == memo.number
+
+
 @needs_poppler
 def test_no_text_lies_in_the_left_30_mm_margin(app, org, selected):
     import re

@@ -105,6 +105,29 @@ def test_selecting_one_closes_the_others_in_one_decision(contest, api):
     assert history[-1]["object_type"] == "selection"
 
 
+def test_the_decision_keeps_the_comparison_it_was_taken_on(contest, api):
+    from pilotmgr.results.models import Selection
+
+    best = contest["pilots"][1]
+    response = api(contest["head"]).post(
+        f"/challenges/{contest['challenge'].id}/selection",
+        json={
+            "selected": [best.id],
+            "others": "not_selected",
+            "rationale": "Hiệu quả cao nhất, chi phí hợp lý",
+            "success_formula": "Thanh toán QR + hóa đơn điện tử tại quầy",
+            "lessons": "Cần đào tạo nhân viên thu ngân trước khi triển khai",
+        },
+    )
+    assert response.status_code == 200, response.get_json()
+    ranking = db.session.scalar(select(Selection)).ranking
+    order = [contest["pilots"][n].id for n in (1, 2, 0)]
+    assert [entry["pilot_id"] for entry in ranking] == order
+    assert [entry["composite"] for entry in ranking] == ["5", "4", "3"]
+    assert ranking[0]["evaluations"] == 1
+    assert ranking[0]["criteria"]["feasibility"] == "5"
+
+
 def test_if_one_candidate_cannot_move_nothing_moves(contest, api):
     # The third candidate lost its evaluation: it cannot be selected.
     weak = contest["pilots"][2]
