@@ -209,57 +209,54 @@ def _recalled(issuer: User, challenge: Challenge | None, pilot: Pilot) -> list[d
     from pilotmgr.core.permissions import visible_pilots_clause
 
     query = (
-        select(Pilot.id, Pilot.title, Pilot.budget, Unit.name)
+        select(Pilot.id, Pilot.title, Unit.name, Pilot.budget)
         .join(Unit, Unit.id == Pilot.unit_id)
         .where(Pilot.id.in_([entry["pilot_id"] for entry in decision.ranking]))
     )
     clause = visible_pilots_clause(issuer)
     if clause is not None:
         query = query.where(clause)
-    found = {row.id: row for row in db.session.execute(query)}
-    shown = [entry for entry in decision.ranking if entry["pilot_id"] in found]
-    return [
-        {
-            "rank": rank,
-            "pilot_id": entry["pilot_id"],
-            "title": found[entry["pilot_id"]].title,
-            "unit": found[entry["pilot_id"]].name,
-            "composite": _num(entry["composite"]),
-            "criteria": {k: _num(v) for k, v in entry["criteria"].items()},
-            "evaluations": entry["evaluations"],
-            "mean_attainment": _num(entry["mean_attainment"]),
-            "cost_per_point": _num(entry["cost_per_point"]),
-            "budget": _num(found[entry["pilot_id"]].budget),
-            "recommended": entry["pilot_id"] == pilot.id,
-        }
-        for rank, entry in enumerate(shown, start=1)
-    ]
+    facts = {row.id: (row.title, row.name, row.budget) for row in db.session.execute(query)}
+    return _ranked(decision.ranking, facts, pilot)
 
 
 def _candidates(
     issuer: User, challenge: Challenge | None, pilot: Pilot, among: list[int] | None = None
 ) -> list[dict]:
     """The challenge's pilots (or those `among`) ranked by the comparison's one rule."""
-    from pilotmgr.results.selection import comparison
+    from pilotmgr.results.selection import comparison, ranking_entry
 
     if challenge is None or among == []:
         return []
-    return [
-        {
-            "rank": rank,
-            "pilot_id": c.pilot.id,
-            "title": c.pilot.title,
-            "unit": c.pilot.unit.name,
-            "composite": _num(c.composite),
-            "criteria": {k: _num(v) for k, v in c.criteria.items()},
-            "evaluations": c.evaluations,
-            "mean_attainment": _num(c.mean_attainment),
-            "cost_per_point": _num(c.cost_per_point),
-            "budget": _num(c.pilot.budget),
-            "recommended": c.pilot.id == pilot.id,
-        }
-        for rank, c in enumerate(comparison(issuer, challenge, among), start=1)
-    ]
+    ranked = comparison(issuer, challenge, among)
+    facts = {c.pilot.id: (c.pilot.title, c.pilot.unit.name, c.pilot.budget) for c in ranked}
+    return _ranked([ranking_entry(c) for c in ranked], facts, pilot)
+
+
+def _ranked(entries: list[dict], facts: dict, pilot: Pilot) -> list[dict]:
+    """The memo's candidates: ranking entries best first, each with its pilot's title, unit
+    and budget (`facts`: pilot id → those three); entries without facts are left out and the
+    rest ranked among themselves."""
+    shown = [entry for entry in entries if entry["pilot_id"] in facts]
+    rows = []
+    for rank, entry in enumerate(shown, start=1):
+        title, unit, budget = facts[entry["pilot_id"]]
+        rows.append(
+            {
+                "rank": rank,
+                "pilot_id": entry["pilot_id"],
+                "title": title,
+                "unit": unit,
+                "composite": _num(entry["composite"]),
+                "criteria": {k: _num(v) for k, v in entry["criteria"].items()},
+                "evaluations": entry["evaluations"],
+                "mean_attainment": _num(entry["mean_attainment"]),
+                "cost_per_point": _num(entry["cost_per_point"]),
+                "budget": _num(budget),
+                "recommended": entry["pilot_id"] == pilot.id,
+            }
+        )
+    return rows
 
 
 def _targets(pilot: Pilot) -> list[dict]:

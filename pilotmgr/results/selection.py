@@ -123,19 +123,21 @@ def comparison(user, challenge: Challenge, among: Collection[int] | None = None)
     return sorted(candidates, key=Candidate.sort_key)
 
 
+def ranking_entry(candidate: Candidate) -> dict:
+    """One candidate's figures as plain data (what a selection keeps of its comparison)."""
+    return {
+        "pilot_id": candidate.pilot.id,
+        "composite": audit.jsonable(candidate.composite),
+        "criteria": audit.jsonable(candidate.criteria),
+        "evaluations": candidate.evaluations,
+        "mean_attainment": audit.jsonable(candidate.mean_attainment),
+        "cost_per_point": audit.jsonable(candidate.cost_per_point),
+    }
+
+
 def ranking_record(user, challenge: Challenge, among: Collection[int]) -> list[dict]:
     """The comparison of `among` as plain data, best first: what a selection keeps of it."""
-    return [
-        {
-            "pilot_id": c.pilot.id,
-            "composite": audit.jsonable(c.composite),
-            "criteria": audit.jsonable(c.criteria),
-            "evaluations": c.evaluations,
-            "mean_attainment": audit.jsonable(c.mean_attainment),
-            "cost_per_point": audit.jsonable(c.cost_per_point),
-        }
-        for c in comparison(user, challenge, among)
-    ]
+    return [ranking_entry(c) for c in comparison(user, challenge, among)]
 
 
 def comparison_chart(candidates: list[Candidate]) -> str:

@@ -78,9 +78,9 @@ def test_ties_fall_back_to_attainment_then_cost(contest, api):
     assert [c["title"] for c in data["candidates"]] == ["Bệnh viện 1", "Bệnh viện 2", "Bệnh viện 0"]
 
 
-def test_selecting_one_closes_the_others_in_one_decision(contest, api):
-    best = contest["pilots"][1]
-    response = api(contest["head"]).post(
+def _select(contest, api, best):
+    """The head selects `best` and closes the other candidates, through the API."""
+    return api(contest["head"]).post(
         f"/challenges/{contest['challenge'].id}/selection",
         json={
             "selected": [best.id],
@@ -90,6 +90,11 @@ def test_selecting_one_closes_the_others_in_one_decision(contest, api):
             "lessons": "Cần đào tạo nhân viên thu ngân trước khi triển khai",
         },
     )
+
+
+def test_selecting_one_closes_the_others_in_one_decision(contest, api):
+    best = contest["pilots"][1]
+    response = _select(contest, api, best)
     assert response.status_code == 200, response.get_json()
     db.session.expire_all()
     stages = {p.title: (p.stage, p.outcome) for p in db.session.scalars(select(Pilot))}
@@ -109,16 +114,7 @@ def test_the_decision_keeps_the_comparison_it_was_taken_on(contest, api):
     from pilotmgr.results.models import Selection
 
     best = contest["pilots"][1]
-    response = api(contest["head"]).post(
-        f"/challenges/{contest['challenge'].id}/selection",
-        json={
-            "selected": [best.id],
-            "others": "not_selected",
-            "rationale": "Hiệu quả cao nhất, chi phí hợp lý",
-            "success_formula": "Thanh toán QR + hóa đơn điện tử tại quầy",
-            "lessons": "Cần đào tạo nhân viên thu ngân trước khi triển khai",
-        },
-    )
+    response = _select(contest, api, best)
     assert response.status_code == 200, response.get_json()
     ranking = db.session.scalar(select(Selection)).ranking
     order = [contest["pilots"][n].id for n in (1, 2, 0)]
