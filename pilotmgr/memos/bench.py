@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from pilotmgr.extensions import db
 from pilotmgr.memos import render, service
-from pilotmgr.memos.pdf import static_url, url_fetcher
 from pilotmgr.pilots.models import Challenge, Pilot
 from pilotmgr.results.models import Selection
 from pilotmgr.results.selection import COMPARED_STAGES, ranking_record
@@ -25,8 +24,6 @@ PAGES = 3
 
 def _rollout_pilot(ctx) -> int:
     """A selected pilot with enough rollout targets for its memo to fill PAGES pages."""
-    from weasyprint import HTML
-
     # Not the first pilot: the rollout hook plans its own board there.
     ref = ctx.pilots[1]
     pilot = db.session.get(Pilot, ref.id)
@@ -69,11 +66,9 @@ def _rollout_pilot(ctx) -> int:
         )
         count += len(batch)
         db.session.flush()
-        memo_html = render.render_html(
-            service.preview(head, pilot, "rollout", "vi") | {"number": "1/TTr-X"}, for_pdf=True
-        )
-        found = HTML(string=memo_html, base_url=static_url(""), url_fetcher=url_fetcher).render()
-        if len(found.pages) >= PAGES:
+        # Laid out as issued: with its number, hence its QR code and verification address.
+        numbered = service.preview(head, pilot, "rollout", "vi") | {"number": "1/TTr-X"}
+        if render.memo_pages(numbered) >= PAGES:
             break
     db.session.commit()
     return pilot.id
@@ -142,9 +137,7 @@ def run(ctx) -> None:
     issue_s = _median(issue, SAMPLES, cpu, "issue")
     with ctx.app.app_context():
         memo_html = render.render_html(found["snapshot"], for_pdf=True)
-        pages = len(
-            HTML(string=memo_html, base_url=static_url(""), url_fetcher=url_fetcher).render().pages
-        )
+        pages = render.memo_pages(found["snapshot"])
         snapshot_s = _median(
             lambda: service.preview(head, db.session.get(Pilot, pilot_id), "rollout", "vi"),
             SAMPLES,

@@ -128,6 +128,21 @@ def render_pdf(
         )
 
 
+def page_count(
+    html: str, *, css: str | None = None, resources: dict[str, tuple[bytes, str]] | None = None
+) -> int:
+    """How many pages `render_pdf` makes of the same HTML, stylesheet and files."""
+    from weasyprint import HTML
+
+    fetcher = _with_resources(resources) if resources else url_fetcher
+    with _render_lock:
+        document = HTML(string=html, base_url=static_url(""), url_fetcher=fetcher)
+        laid_out = document.render(
+            stylesheets=[_stylesheet(css)] if css else None, font_config=font_config()
+        )
+        return len(laid_out.pages)
+
+
 def _compress_once(_document, pdf) -> None:
     """Compress each content stream once, before the file is written.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -30,6 +31,10 @@ MONTHS_EN = [
     "November",
     "December",
 ]
+_BLOCKS = "html|head|body|title|meta|div|p|h[1-6]|ol|ul|li|table|colgroup|col|thead|tbody|tr|td|th"
+#: Line breaks and indentation of the template before a block's start or end tag: they render
+#: as nothing, but WeasyPrint makes a box of each run before it drops it.
+_BLOCK_SPACE = re.compile(rf"\s*\n\s*(?=</?(?:{_BLOCKS})\b)")
 #: One family name of our own, so no installed font can stand in for the bundled files.
 FONT_FAMILY = "PilotmgrSerif"
 
@@ -72,17 +77,22 @@ QR_MASK = 0
 
 
 def qr_png(url: str) -> bytes:
-    """The verification address as a QR code: a small black-and-white PNG, drawn unsmoothed.
+    """The verification address as a QR code: a small greyscale PNG, drawn unsmoothed.
 
     A bitmap rather than SVG: WeasyPrint draws a PNG as one image, while the SVG path of a
-    QR code (hundreds of runs) costs more than a page of text to parse and draw.
+    QR code (hundreds of runs) costs more than a page of text to parse and draw. Eight-bit
+    grey because WeasyPrint embeds that as it is, where a one-bit PNG is first converted to
+    RGB and encoded again.
     """
     import segno
+    from PIL import Image
 
-    out = io.BytesIO()
     # One pixel a module, enlarged unsmoothed by the page (image-rendering: pixelated). A fixed
     # mask: readers accept any of the eight, and trying all eight costs more than the rest.
-    segno.make(url, error="m", mask=QR_MASK).save(out, kind="png", scale=1, border=0)
+    code = segno.make(url, error="m", mask=QR_MASK, micro=False)
+    pixels = b"".join(bytes(0 if dark else 255 for dark in row) for row in code.matrix)
+    out = io.BytesIO()
+    Image.frombytes("L", code.symbol_size(scale=1, border=0), pixels).save(out, format="PNG")
     return out.getvalue()
 
 
@@ -132,7 +142,7 @@ def render_html(
     lang = snapshot["lang"]
     verify = verify or verification_url(snapshot)
     with force_locale(lang):
-        return render_template(
+        html = render_template(
             "memos/memo.html",
             m=snapshot,
             lang=lang,
@@ -149,6 +159,7 @@ def render_html(
             kind_label=kind_labels()[snapshot["kind"]],
             for_pdf=for_pdf,
         )
+    return _BLOCK_SPACE.sub("", html) if for_pdf else html
 
 
 def kind_labels() -> dict:
@@ -159,16 +170,27 @@ def kind_labels() -> dict:
     }
 
 
-def render_memo_pdf(snapshot: dict) -> bytes:
-    """The issued memo's PDF, with its frozen data embedded as snapshot.json."""
+def _pdf_parts(snapshot: dict) -> tuple[str, dict]:
+    """The issued memo's HTML and the files made for it (its QR code)."""
     verify = verification_url(snapshot)
     html = render_html(snapshot, for_pdf=True, inline_css=False, verify=verify)
+    return html, {QR_FILE: (qr_png(verify), "image/png")} if verify else {}
+
+
+def render_memo_pdf(snapshot: dict) -> bytes:
+    """The issued memo's PDF, with its frozen data embedded as snapshot.json."""
+    html, resources = _pdf_parts(snapshot)
     with force_locale(snapshot["lang"]):
         description = _("The data this memo was issued from")
-    resources = {QR_FILE: (qr_png(verify), "image/png")} if verify else {}
     return pdf.render_pdf(
         html,
         attachments=[("snapshot.json", canonical_json(snapshot), description)],
         css=stylesheet(for_pdf=True),
         resources=resources,
     )
+
+
+def memo_pages(snapshot: dict) -> int:
+    """How many pages the memo of this snapshot has, laid out exactly as it is issued."""
+    html, resources = _pdf_parts(snapshot)
+    return pdf.page_count(html, css=stylesheet(for_pdf=True), resources=resources)

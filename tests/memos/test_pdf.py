@@ -207,3 +207,33 @@ def test_a_render_serves_its_own_files_and_still_nothing_else():
     for url in (render_url("other.png"), "file:///etc/passwd", "data:text/plain,hello"):
         with pytest.raises(RefusedURL):
             fetch(url)
+
+
+@needs_poppler
+def test_the_closing_blocks_keep_together_at_every_length(app, org, selected):
+    """The recipients beside the signature, the head's decision box and the QR code beside its
+    address each stay on one page, wherever the page break falls before them."""
+    from pilotmgr.memos import render
+
+    base = service.preview(org["head"], selected, "rollout", "vi") | {"number": "7/TTr-SKHCN-BN"}
+    target = base["targets"][0]
+    breaks = set()  # page counts seen
+    for count in range(1, 37):
+        snapshot = base | {
+            "targets": [target | {"seq": n, "unit": f"Xã số {n}"} for n in range(1, count + 1)]
+        }
+        data = render.render_memo_pdf(snapshot)
+        pages = pdftotext(data).split("\f")
+        images = [
+            bool(page["/Resources"].get("/XObject")) for page in PdfReader(io.BytesIO(data)).pages
+        ]
+        for first, last in (
+            ("Nơi nhận:", "(Ký, ghi rõ họ tên)"),
+            ("Ý KIẾN CỦA LÃNH ĐẠO", "(Ký, ghi rõ họ tên, ngày)"),
+        ):
+            where = [n for n, page in enumerate(pages) if first in page]
+            assert len(where) == 1 and last in pages[where[0]], (count, first)
+        link = [n for n, page in enumerate(pages) if "Kiểm tra tính xác thực" in page]
+        assert len(link) == 1 and images[link[0]], count
+        breaks.add(len(images))
+    assert len(breaks) >= 2  # the lengths tried do cross page breaks
