@@ -74,6 +74,8 @@ def verify_url(sha: str) -> str:
 #: A memo's QR code travels to the PDF renderer as this file (see `pdf.render_url`).
 QR_FILE = "qr.png"
 QR_MASK = 0
+#: A QR module (1 dark, 0 light) → its grey value.
+_GREY = bytes([255, 0]) + bytes(254)
 
 
 def qr_png(url: str) -> bytes:
@@ -90,7 +92,7 @@ def qr_png(url: str) -> bytes:
     # One pixel a module, enlarged unsmoothed by the page (image-rendering: pixelated). A fixed
     # mask: readers accept any of the eight, and trying all eight costs more than the rest.
     code = segno.make(url, error="m", mask=QR_MASK, micro=False)
-    pixels = b"".join(bytes(0 if dark else 255 for dark in row) for row in code.matrix)
+    pixels = b"".join(code.matrix).translate(_GREY)
     out = io.BytesIO()
     Image.frombytes("L", code.symbol_size(scale=1, border=0), pixels).save(out, format="PNG")
     return out.getvalue()
