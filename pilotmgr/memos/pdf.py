@@ -103,9 +103,9 @@ def render_pdf(
     `resources`: name → (bytes, MIME type) of files made for this render, which the HTML refers
     to by `render_url(name)`; the fetcher serves those and our static files, nothing else.
     """
-    from weasyprint import HTML, Attachment
+    from weasyprint import Attachment
 
-    fetcher = _with_resources(resources) if resources else url_fetcher
+    document, fetcher = _source(html, resources)
     files = [
         Attachment(
             string=data,
@@ -117,10 +117,8 @@ def render_pdf(
         for name, data, description in attachments
     ]
     with _render_lock:
-        document = HTML(string=html, base_url=static_url(""), url_fetcher=fetcher)
         return document.write_pdf(
-            stylesheets=[_stylesheet(css)] if css else None,
-            font_config=font_config(),
+            **_styles(css),
             attachments=files,
             pdf_variant=variant,
             custom_metadata=True,
@@ -132,15 +130,22 @@ def page_count(
     html: str, *, css: str | None = None, resources: dict[str, tuple[bytes, str]] | None = None
 ) -> int:
     """How many pages `render_pdf` makes of the same HTML, stylesheet and files."""
+    document, _fetcher = _source(html, resources)
+    with _render_lock:
+        return len(document.render(**_styles(css)).pages)
+
+
+def _source(html: str, resources: dict[str, tuple[bytes, str]] | None):
+    """The parsed HTML, and the fetcher through which it (and its attachments) get files."""
     from weasyprint import HTML
 
     fetcher = _with_resources(resources) if resources else url_fetcher
-    with _render_lock:
-        document = HTML(string=html, base_url=static_url(""), url_fetcher=fetcher)
-        laid_out = document.render(
-            stylesheets=[_stylesheet(css)] if css else None, font_config=font_config()
-        )
-        return len(laid_out.pages)
+    return HTML(string=html, base_url=static_url(""), url_fetcher=fetcher), fetcher
+
+
+def _styles(css: str | None) -> dict:
+    """Our stylesheet (parsed once per process) and the process's one font configuration."""
+    return {"stylesheets": [_stylesheet(css)] if css else None, "font_config": font_config()}
 
 
 def _compress_once(_document, pdf) -> None:
