@@ -7,6 +7,7 @@ import html
 import re
 import statistics
 import time
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -18,7 +19,8 @@ from pilotmgr.results.selection import COMPARED_STAGES, ranking_record
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
-SAMPLES = 10
+#: Rounds: each times the memo, the floor and the parts once (the issue asks for ≥ 10).
+SAMPLES = 21
 PAGES = 3
 
 
@@ -104,18 +106,34 @@ def floor_html(memo_html: str, pages: int) -> str:
     return _plain(words, high)
 
 
-def _median(fn, samples: int, cpu: dict | None = None, key: str = "") -> float:
-    """Median wall time; `cpu[key]` gets the median CPU time (this process) of the same calls."""
-    fn()  # warm: fonts registered, templates compiled
-    timings, cpu_times = [], []
+def _in_turn(calls: dict[str, Callable[[], object]], samples: int) -> tuple[dict, dict]:
+    """Wall and CPU times (ms, this process) of each call, the calls taken in turn.
+
+    One round calls each once, in order, `samples` rounds in all: the memo and the floor are
+    timed side by side, so a machine that slows down or speeds up over the run (a shared
+    virtual machine does) moves both, not the one that happened to run then.
+    """
+    for call in calls.values():  # warm: fonts registered, templates compiled
+        call()
+    wall = {key: [] for key in calls}
+    cpu = {key: [] for key in calls}
     for _ in range(samples):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        timings.append(time.perf_counter() - start)
-        cpu_times.append(time.process_time() - start_cpu)
-    if cpu is not None:
-        cpu[key] = round(statistics.median(cpu_times) * 1000, 1)
-    return statistics.median(timings)
+        for key, call in calls.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            call()
+            wall[key].append((time.perf_counter() - start) * 1000)
+            cpu[key].append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
+
+
+def _medians(timings: dict[str, list[float]]) -> dict[str, float]:
+    return {key: round(statistics.median(values), 1) for key, values in timings.items()}
+
+
+def _paired_ratio(timings: dict[str, list[float]]) -> float:
+    """The median over rounds of issuing ÷ the floor rendered right after it."""
+    pairs = zip(timings["issue"], timings["floor"], strict=True)
+    return round(statistics.median(issue / floor for issue, floor in pairs), 2)
 
 
 def run(ctx) -> None:
@@ -126,7 +144,6 @@ def run(ctx) -> None:
     pilot_id = _rollout_pilot(ctx)
     head = ctx.user("head_root")
     found = {}
-    cpu = {}
 
     def issue():
         with ctx.app.app_context():
@@ -134,35 +151,51 @@ def run(ctx) -> None:
             found["snapshot"] = memo.snapshot
             db.session.rollback()  # timing only: leave the number free
 
-    issue_s = _median(issue, SAMPLES, cpu, "issue")
+    issue()  # the snapshot the floor is sized on
     with ctx.app.app_context():
         memo_html = render.render_html(found["snapshot"], for_pdf=True)
         pages = render.memo_pages(found["snapshot"])
-        snapshot_s = _median(
-            lambda: service.preview(head, db.session.get(Pilot, pilot_id), "rollout", "vi"),
-            SAMPLES,
-            cpu,
-            "snapshot",
-        )
-        pdf_s = _median(lambda: render.render_memo_pdf(found["snapshot"]), SAMPLES, cpu, "pdf")
     plain = floor_html(memo_html, pages)
-    floor_s = _median(lambda: HTML(string=plain).write_pdf(), SAMPLES, cpu, "floor")
-    # The memo's own markup (its tables included) without our stylesheet, fonts, PDF/A,
-    # attachment, database or snapshot: what issuing adds on top of WeasyPrint's own work.
+    # The memo's own markup without our stylesheet, fonts, PDF/A, attachment, database or
+    # snapshot: what issuing adds on top of WeasyPrint's own work on the same elements.
     bare = re.sub(r"(?s)<style>.*?</style>", "", memo_html)
-    bare_s = _median(lambda: HTML(string=bare).write_pdf(), SAMPLES, cpu, "bare_markup")
+
+    def in_app(call):
+        def run_it():
+            with ctx.app.app_context():
+                call()
+
+        return run_it
+
+    wall_times, cpu_times = _in_turn(
+        {
+            "issue": issue,
+            "floor": lambda: HTML(string=plain).write_pdf(),
+            "snapshot": in_app(
+                lambda: service.preview(head, db.session.get(Pilot, pilot_id), "rollout", "vi")
+            ),
+            "pdf": in_app(lambda: render.render_memo_pdf(found["snapshot"])),
+            "bare_markup": lambda: HTML(string=bare).write_pdf(),
+        },
+        SAMPLES,
+    )
+    wall, cpu = _medians(wall_times), _medians(cpu_times)
     entry = {
         "pages": pages,
-        "issue_median_ms": round(issue_s * 1000, 1),
-        "floor_median_ms": round(floor_s * 1000, 1),
-        "snapshot_median_ms": round(snapshot_s * 1000, 1),
-        "pdf_median_ms": round(pdf_s * 1000, 1),
-        "ratio_to_floor": round(issue_s / floor_s, 2),
-        "bare_markup_median_ms": round(bare_s * 1000, 1),
-        "ratio_to_bare_markup": round(issue_s / bare_s, 2),
+        "issue_median_ms": wall["issue"],
+        "floor_median_ms": wall["floor"],
+        "snapshot_median_ms": wall["snapshot"],
+        "pdf_median_ms": wall["pdf"],
+        "ratio_to_floor": round(wall["issue"] / wall["floor"], 2),
+        # Each round's issue against the floor right after it: a slow spell of a shared
+        # machine falls on both halves of a pair, where it can shift one median alone.
+        "paired_ratio_median": _paired_ratio(wall_times),
+        "bare_markup_median_ms": wall["bare_markup"],
+        "ratio_to_bare_markup": round(wall["issue"] / wall["bare_markup"], 2),
         # CPU time of this process: on a shared machine, less noisy than the wall clock.
         "cpu_median_ms": cpu,
         "cpu_ratio_to_floor": round(cpu["issue"] / cpu["floor"], 2),
+        "cpu_paired_ratio_median": _paired_ratio(cpu_times),
         "samples": SAMPLES,
         "targets": {"median_ms": 1000, "ratio_to_floor": 1.5},
     }
@@ -170,9 +203,11 @@ def run(ctx) -> None:
     print(
         f"  issue rollout memo ({pages} pages)  median {entry['issue_median_ms']:.0f} ms;"
         f"  bare render {entry['floor_median_ms']:.0f} ms;  ratio {entry['ratio_to_floor']}"
+        f" (round by round {entry['paired_ratio_median']})"
         f"  (snapshot {entry['snapshot_median_ms']:.0f} ms, PDF {entry['pdf_median_ms']:.0f} ms);"
         f"  same markup bare {entry['bare_markup_median_ms']:.0f} ms,"
         f" ratio {entry['ratio_to_bare_markup']};  CPU: issue {cpu['issue']:.0f} ms,"
-        f" bare render {cpu['floor']:.0f} ms, ratio {entry['cpu_ratio_to_floor']}",
+        f" bare render {cpu['floor']:.0f} ms, ratio {entry['cpu_ratio_to_floor']}"
+        f" (round by round {entry['cpu_paired_ratio_median']})",
         flush=True,
     )

@@ -12,6 +12,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
+from pilotmgr.extensions import db
 from pilotmgr.memos import service
 from pilotmgr.memos.pdf import STATIC_DIR, RefusedURL, url_fetcher
 from tests.memos.conftest import needs_poppler, pdftotext
@@ -237,3 +238,112 @@ def test_the_closing_blocks_keep_together_at_every_length(app, org, selected):
         assert len(link) == 1 and images[link[0]], count
         breaks.add(len(images))
     assert len(breaks) >= 2  # the lengths tried do cross page breaks
+
+
+#: The HTML parser keeps an SVG's `xmlns` as an attribute; the XML parser, in the tag names.
+XMLNS = "{http://www.w3.org/2000/xmlns/}"
+
+
+def _tree(element) -> tuple:
+    """An element tree as plain values: tag, attributes, text, tail and children, in order."""
+    return (
+        element.tag,
+        sorted((k, v) for k, v in element.attrib.items() if not k.startswith(XMLNS)),
+        element.text or "",
+        element.tail or "",
+        [_tree(child) for child in element],
+    )
+
+
+DECIDED = {
+    "outcome": "approve_with_conditions",
+    "decision_number": "15/QĐ-UBND",
+    "decided_on": "2026-12-01",
+    "decided_by": "Trần Văn Đức",
+    "conditions": [
+        {"text": "Bổ sung dữ liệu <đủ> & sạch", "assignee": "Nguyễn Thị Hằng", "due_date": None}
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("kind", ["pilot_approval", "selection", "rollout"])
+@pytest.mark.parametrize("decision", [None, DECIDED], ids=["open", "decided"])
+def test_the_memo_markup_is_read_as_xml_into_the_tree_the_html_parser_builds(
+    app, org, selected, kind, lang, decision
+):
+    """Each memo's markup is well-formed XML, so the fast parser reads it, and it gives the
+    very tree WeasyPrint's own HTML parser would (SVG charts and escaped user text included)."""
+    import tinyhtml5
+
+    from pilotmgr.memos import pdf, render
+
+    snapshot = service.preview(org["head"], selected, kind, lang) | {
+        "number": "7/TTr-SKHCN-BN",
+        "decision": decision,
+        "reissue_of": "6/TTr-SKHCN-BN" if decision else None,
+    }
+    html, resources = render._pdf_parts(snapshot)
+    document, _fetcher = pdf._source(html, resources)
+    assert type(document) is pdf._parsed_html()
+    assert _tree(document.etree_element) == _tree(
+        tinyhtml5.parse(html, namespace_html_elements=False)
+    )
+    if kind == "selection":
+        assert "<svg" in html
+
+
+def test_a_document_parsed_by_us_carries_what_weasyprint_sets_on_its_own():
+    from weasyprint import HTML
+
+    from pilotmgr.memos import pdf
+
+    markup = '<html lang="vi"><head><title>Tờ trình</title></head><body><p>Số: 1</p></body></html>'
+    own = HTML(string=markup, base_url=pdf.static_url(""), url_fetcher=pdf.url_fetcher)
+    ours, _fetcher = pdf._source(markup, None)
+    assert type(ours) is pdf._parsed_html()
+    assert vars(ours).keys() == vars(own).keys()
+    for name in ("base_url", "url_fetcher", "media_type"):
+        assert getattr(ours, name) == getattr(own, name), name
+    assert _tree(ours.etree_element) == _tree(own.etree_element)
+
+
+@needs_poppler
+def test_text_that_is_not_well_formed_xml_goes_through_the_html_parser(app, org, selected):
+    """A control character typed into a title cannot be XML; the memo still issues whole."""
+    from weasyprint import HTML
+
+    from pilotmgr.memos import pdf, render
+
+    selected.title = "Thí điểm một cửa\x0b điện tử cấp xã"
+    db.session.flush()
+    snapshot = service.preview(org["head"], selected, "rollout", "vi") | {"number": "7/TTr-X"}
+    document, _fetcher = pdf._source(render._pdf_parts(snapshot)[0], None)
+    assert type(document) is HTML
+    flat = " ".join(pdftotext(_issue(org, selected).pdf).split())
+    assert "Thí điểm một cửa" in flat and "điện tử cấp xã" in flat
+
+
+@needs_poppler
+def test_the_selection_memo_and_its_charts_look_the_same_from_either_parser(
+    app, org, selected, tmp_path
+):
+    """Pixel for pixel, with its SVG charts (whose `xmlns` the two parsers keep differently)."""
+    import subprocess
+
+    from weasyprint import HTML
+
+    from pilotmgr.memos import pdf, render
+
+    snapshot = service.preview(org["head"], selected, "selection", "vi") | {"number": "7/TTr-X"}
+    html, resources = render._pdf_parts(snapshot)
+    ours, fetcher = pdf._source(html, resources)
+    theirs = HTML(string=html, base_url=pdf.static_url(""), url_fetcher=fetcher)
+    for name, document in (("ours", ours), ("theirs", theirs)):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(document.write_pdf(**pdf._styles(render.stylesheet(for_pdf=True))))
+        subprocess.run(["pdftoppm", "-r", "60", "-png", path, tmp_path / name], check=True)
+    pages = sorted(tmp_path.glob("ours-*.png"))
+    assert pages
+    for page in pages:
+        assert page.read_bytes() == (tmp_path / page.name.replace("ours", "theirs")).read_bytes()
