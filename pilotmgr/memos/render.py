@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from pilotmgr.core.charts import bar_chart
 from pilotmgr.memos import pdf
@@ -160,8 +162,26 @@ def render_html(
             qr=pdf.render_url(QR_FILE) if verify and for_pdf else None,
             kind_label=kind_labels()[snapshot["kind"]],
             for_pdf=for_pdf,
+            gettext=_gettext_for(get_translations()),
         )
     return _BLOCK_SPACE.sub("", html) if for_pdf else html
+
+
+def _gettext_for(translations):
+    """The template's `_` bound to one catalogue, looked up once for the memo's fifty labels.
+
+    As Jinja's new-style gettext: the translation is markup (autoescaped templates) and is
+    %-formatted with the escaped values.
+    """
+
+    @pass_context
+    def gettext(context, string: str, **variables) -> str:
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
 
 
 def kind_labels() -> dict:

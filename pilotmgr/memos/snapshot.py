@@ -138,11 +138,7 @@ def _kpis(pilot: Pilot) -> list[dict]:
                 "latest_on": jsonable(att.latest_on),
                 "percent": _num(att.percent),
                 "verdict": result.verdict.verdict if result.verdict else att.verdict,
-                "values": [
-                    [m.measured_on.isoformat(), _num(m.value)]
-                    for m in reversed(result.measurements)
-                    if m.status == "approved"
-                ],
+                "values": [[m.measured_on.isoformat(), _num(m.value)] for m in result.approved],
                 "_attainment": att,
             }
         )
@@ -261,23 +257,30 @@ def _ranked(entries: list[dict], facts: dict, pilot: Pilot) -> list[dict]:
 
 def _targets(pilot: Pilot) -> list[dict]:
     rows = db.session.execute(
-        select(RolloutTarget, Unit.name)
+        select(
+            Unit.name.label("unit"),
+            User.name.label("responsible"),
+            RolloutTarget.due_date,
+            RolloutTarget.wave,
+            RolloutTarget.status,
+            RolloutTarget.blocked_reason,
+        )
         .join(Unit, Unit.id == RolloutTarget.unit_id)
+        .outerjoin(User, User.id == RolloutTarget.responsible_id)
         .where(RolloutTarget.pilot_id == pilot.id)
         .order_by(RolloutTarget.wave, RolloutTarget.due_date, Unit.name)
-    ).all()
-    people = _people([t.responsible_id for t, _name in rows])
+    )
     return [
         {
             "seq": seq,
-            "unit": name,
-            "responsible": people.get(t.responsible_id, ""),
-            "due_date": jsonable(t.due_date),
-            "wave": t.wave,
-            "status": t.status,
-            "blocked_reason": t.blocked_reason,
+            "unit": row.unit,
+            "responsible": row.responsible or "",
+            "due_date": jsonable(row.due_date),
+            "wave": row.wave,
+            "status": row.status,
+            "blocked_reason": row.blocked_reason,
         }
-        for seq, (t, name) in enumerate(rows, start=1)
+        for seq, row in enumerate(rows, start=1)
     ]
 
 

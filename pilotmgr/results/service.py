@@ -180,7 +180,14 @@ class KpiResult:
     measurements: list  # every value, newest first, for the table
     attainment: Attainment
     verdict: KpiVerdict | None
-    chart: str
+    approved: list  # the approved values, oldest first: what attainment and the chart count
+
+    @property
+    def chart(self) -> str:
+        """The approved values against baseline and target, as SVG: drawn only when shown."""
+        return kpi_chart(
+            [(m.measured_on, m.value) for m in self.approved], self.kpi.baseline, self.kpi.target
+        )
 
 
 def approved_by_kpi(kpi_ids) -> dict[int, list[Measurement]]:
@@ -227,9 +234,7 @@ def kpi_results(pilot: Pilot, kpis: list[Kpi]) -> list[KpiResult]:
                 measurements=every.get(kpi.id, []),
                 attainment=attainment(kpi, values),
                 verdict=verdicts.get(kpi.id),
-                chart=kpi_chart(
-                    [(m.measured_on, m.value) for m in values], kpi.baseline, kpi.target
-                ),
+                approved=values,
             )
         )
     return results

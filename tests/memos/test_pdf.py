@@ -347,3 +347,22 @@ def test_the_selection_memo_and_its_charts_look_the_same_from_either_parser(
     assert pages
     for page in pages:
         assert page.read_bytes() == (tmp_path / page.name.replace("ours", "theirs")).read_bytes()
+
+
+@needs_poppler
+def test_markup_typed_into_the_data_is_printed_as_text(app, org, selected):
+    """Values go into the translated sentences escaped: the memo shows them as typed, and its
+    markup stays well-formed (the fast parser still reads it)."""
+    from pilotmgr.memos import pdf, render
+
+    selected.title = 'Thí điểm <b>một cửa</b> & "liên thông"'
+    db.session.flush()
+    snapshot = service.preview(org["head"], selected, "rollout", "en") | {"number": "7/TTr-X"}
+    with app.test_request_context():
+        html = render.render_html(snapshot, for_pdf=False)
+    assert "&lt;b&gt;một cửa&lt;/b&gt; &amp; &#34;liên thông&#34;" in html
+    assert "<b>một cửa</b>" not in html
+    markup, resources = render._pdf_parts(snapshot)
+    assert type(pdf._source(markup, resources)[0]) is pdf._parsed_html()
+    flat = " ".join(pdftotext(_issue(org, selected, lang="en").pdf).split())
+    assert 'rolling out the model “Thí điểm <b>một cửa</b> & "liên thông"”' in flat
