@@ -3,6 +3,7 @@ HTML just as many pages long (the floor). Targets: median ≤ 1 s and ≤ 1.5 ×
 
 from __future__ import annotations
 
+import gc
 import html
 import re
 import statistics
@@ -112,6 +113,10 @@ def _in_turn(calls: dict[str, Callable[[], object]], samples: int) -> tuple[dict
     One round calls each once, in order, `samples` rounds in all: the memo and the floor are
     timed side by side, so a machine that slows down or speeds up over the run (a shared
     virtual machine does) moves both, not the one that happened to run then.
+
+    Garbage is collected before each call, untimed: each call then pays for collecting what
+    it leaves itself, not for a full collection of the garbage of the calls before it (which
+    fell on one issue in five: about 70 ms each, on whichever call crossed the threshold).
     """
     for call in calls.values():  # warm: fonts registered, templates compiled
         call()
@@ -119,6 +124,7 @@ def _in_turn(calls: dict[str, Callable[[], object]], samples: int) -> tuple[dict
     cpu = {key: [] for key in calls}
     for _ in range(samples):
         for key, call in calls.items():
+            gc.collect()
             start, start_cpu = time.perf_counter(), time.process_time()
             call()
             wall[key].append((time.perf_counter() - start) * 1000)
