@@ -131,9 +131,14 @@ def stylesheet(for_pdf: bool) -> str:
     return render_template("memos/memo.css", font_family=FONT_FAMILY, asset=asset_url(for_pdf))
 
 
-def verification_url(snapshot: dict) -> str | None:
-    """Where an issued memo is checked (its QR code's address); none before it has a number."""
-    return verify_url(content_sha256(snapshot)) if snapshot.get("number") else None
+def verification_url(snapshot: dict, content: bytes | None = None) -> str | None:
+    """Where an issued memo is checked (its QR code's address); none before it has a number.
+
+    `content`: the snapshot's canonical JSON, when the caller has made it already.
+    """
+    if not snapshot.get("number"):
+        return None
+    return verify_url(hashlib.sha256(content or canonical_json(snapshot)).hexdigest())
 
 
 def render_html(
@@ -192,21 +197,22 @@ def kind_labels() -> dict:
     }
 
 
-def _pdf_parts(snapshot: dict) -> tuple[str, dict]:
+def _pdf_parts(snapshot: dict, content: bytes | None = None) -> tuple[str, dict]:
     """The issued memo's HTML and the files made for it (its QR code)."""
-    verify = verification_url(snapshot)
+    verify = verification_url(snapshot, content)
     html = render_html(snapshot, for_pdf=True, inline_css=False, verify=verify)
     return html, {QR_FILE: (qr_png(verify), "image/png")} if verify else {}
 
 
 def render_memo_pdf(snapshot: dict) -> bytes:
     """The issued memo's PDF, with its frozen data embedded as snapshot.json."""
-    html, resources = _pdf_parts(snapshot)
+    content = canonical_json(snapshot)
+    html, resources = _pdf_parts(snapshot, content)
     with force_locale(snapshot["lang"]):
         description = _("The data this memo was issued from")
     return pdf.render_pdf(
         html,
-        attachments=[("snapshot.json", canonical_json(snapshot), description)],
+        attachments=[("snapshot.json", content, description)],
         css=stylesheet(for_pdf=True),
         resources=resources,
     )
