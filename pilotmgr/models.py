@@ -3,6 +3,7 @@
 from pilotmgr.auth.models import ApiToken, User  # noqa: F401
 from pilotmgr.core.audit import HistoryEntry  # noqa: F401
 from pilotmgr.dashboard import models as _dashboard_indexes  # noqa: F401
+from pilotmgr.discussion.models import Comment  # noqa: F401
 from pilotmgr.memos.models import Decision, Memo, MemoCounter  # noqa: F401
 from pilotmgr.pilots.models import (  # noqa: F401
     Challenge,
@@ -11,6 +12,7 @@ from pilotmgr.pilots.models import (  # noqa: F401
     Programme,
     Task,
     TaskDueChange,
+    TaskDueRequest,
 )
 from pilotmgr.reminders.attachments import OutboxAttachment  # noqa: F401
 from pilotmgr.reminders.models import (  # noqa: F401

@@ -8,9 +8,9 @@ from babel.messages.pofile import read_po
 CATALOG = (
     Path(__file__).resolve().parent.parent / "pilotmgr/translations/vi/LC_MESSAGES/messages.po"
 )
-PLACEHOLDER = re.compile(r"%\(\w+\)s")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 #: A "%" that is neither a placeholder nor "%%" breaks Jinja's formatting of the message.
-STRAY_PERCENT = re.compile(r"%(?!\(\w+\)s|%)")
+STRAY_PERCENT = re.compile(r"%(?!\(\w+\)[sd]|%)")
 
 
 def _messages():

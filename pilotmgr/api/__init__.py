@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, jsonify, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -44,12 +45,12 @@ def body() -> dict:
             "application/x-www-form-urlencoded"
         ):
             return request.form.to_dict()
-        raise ServiceError("The request body must be a JSON object.")
+        raise ServiceError(str(_l("The request body must be a JSON object.")))
     if not isinstance(data, dict):
         # Not an object at all is a malformed request (400), not a field error (422).
-        raise ServiceError("The request body must be a JSON object.")
+        raise ServiceError(str(_l("The request body must be a JSON object.")))
     if not _clean_text(data):
-        raise ServiceError("Text must be valid Unicode without NUL characters.")
+        raise ServiceError(str(_l("Text must be valid Unicode without NUL characters.")))
     return data
 
 

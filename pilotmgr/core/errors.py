@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 
 class ServiceError(Exception):
     status = 400
@@ -49,18 +51,20 @@ class GuardFailed(Conflict):
 
 class StaleVersion(Conflict):
     def __init__(self, detail: str = ""):
-        super().__init__(detail or "The object was changed by someone else; reload and retry.")
+        super().__init__(
+            detail or str(_l("Someone else changed this in the meantime. Reload and try again."))
+        )
 
 
 def check_version(obj, version) -> None:
     """Refuse a write based on an out-of-date read (optimistic locking)."""
     if version is None:
-        raise ValidationFailed({"version": ["required"]})
+        raise ValidationFailed({"version": [str(_l("This field is required."))]})
     if isinstance(version, bool) or (isinstance(version, float) and not version.is_integer()):
-        raise ValidationFailed({"version": ["must be an integer"]})
+        raise ValidationFailed({"version": [str(_l("Must be a whole number."))]})
     try:
         version = int(version)
     except (TypeError, ValueError, OverflowError):
-        raise ValidationFailed({"version": ["must be an integer"]}) from None
+        raise ValidationFailed({"version": [str(_l("Must be a whole number."))]}) from None
     if version != obj.version:
         raise StaleVersion()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from pilotmgr.core.errors import ValidationFailed
@@ -30,13 +31,13 @@ def page_args(page, per_page, default_per_page: int = 25) -> tuple[int, int]:
         if page < 1:
             raise ValueError
     except (TypeError, ValueError):
-        errors["page"] = ["must be a whole number ≥ 1"]
+        errors["page"] = [str(_l("Must be a whole number of at least 1."))]
     try:
         per_page = int(per_page) if per_page not in (None, "") else default_per_page
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise ValueError
     except (TypeError, ValueError):
-        errors["per_page"] = [f"must be a whole number from 1 to {MAX_PER_PAGE}"]
+        errors["per_page"] = [str(_l("Must be a whole number from 1 to %(n)s.", n=MAX_PER_PAGE))]
     if errors:
         raise ValidationFailed(errors)
     return page, per_page

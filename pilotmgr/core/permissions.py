@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from pilotmgr.auth.models import Role
@@ -141,10 +142,10 @@ def can_manage_programmes(user) -> bool:
 
 def require(condition: bool, detail: str = "") -> None:
     if not condition:
-        raise PermissionDenied(detail or "You are not allowed to do this.")
+        raise PermissionDenied(detail or str(_l("You are not allowed to do this.")))
 
 
 def require_visible(user, pilot) -> None:
     """Hide what the user may not see: it answers as if it did not exist."""
     if pilot is None or not can_view_pilot(user, pilot):
-        raise NotFound("No such pilot.")
+        raise NotFound(str(_l("No such pilot.")))

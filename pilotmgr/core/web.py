@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 
 from pilotmgr.core.errors import GuardFailed, ServiceError, StaleVersion, ValidationFailed
+from pilotmgr.core.formats import format_day, format_number, format_percent
 from pilotmgr.extensions import db, login_manager
 
 
@@ -43,8 +43,10 @@ def web_service_error(exc: ServiceError):
         for item in exc.missing:
             flash(str(item), "missing")
     elif isinstance(exc, ValidationFailed):
-        for field, messages in exc.errors.items():
-            flash(f"{field}: {' '.join(str(m) for m in messages)}", "danger")
+        # A form re-renders these beside its fields; here no form was at hand, so the messages
+        # alone (never the field's code) go above the page.
+        for messages in exc.errors.values():
+            flash(" ".join(str(m) for m in messages), "danger")
     else:
         flash(str(exc.detail), "danger")
     return back()
@@ -56,9 +58,37 @@ def web_stale():
 
 
 def web_http_error(exc):
+    """Our own page in the reader's language; Werkzeug's English description is never shown."""
     status = exc.code or 500
-    message = exc.description if status not in (404, 500) else ""
-    return render_template("errors.html", status=status, message=message), status
+    return render_template("errors.html", status=status, message=""), status
+
+
+def needs_confirmation() -> bool:
+    """An irreversible step runs only when its confirmation page sent it back (`confirmed`)."""
+    return request.form.get("confirmed") != "1"
+
+
+def confirmation_page(title, consequences, action_label, cancel_url: str, *, danger: bool = True):
+    """Ask once more before an irreversible step, saying what will happen.
+
+    The page posts the same fields again, with `confirmed=1`, to the same address; files
+    cannot be carried over, so steps that take a file confirm before the upload instead.
+    """
+    fields = [
+        (key, value)
+        for key, value in request.form.items(multi=True)
+        if key not in ("csrf_token", "confirmed")
+    ]
+    return render_template(
+        "confirm.html",
+        title=title,
+        consequences=consequences,
+        action_label=action_label,
+        cancel_url=cancel_url,
+        fields=fields,
+        action=request.path,
+        danger=danger,
+    )
 
 
 def commit() -> None:
@@ -76,7 +106,9 @@ def register_web(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A deactivated account's open sessions end with it.
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active else None
 
     app.jinja_env.globals.update(
         STAGE_LABELS=lifecycle.STAGE_LABELS,
@@ -89,9 +121,11 @@ def register_web(app: Flask) -> None:
     def layout_globals():
         return {"unread_count": _unread_count()}
 
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["datetime"] = lambda d, fmt="HH:mm dd/MM/yyyy": (
         format_datetime(d, fmt) if d else ""
     )
@@ -136,24 +170,6 @@ def register_web(app: Flask) -> None:
         search_bp,
     ):
         app.register_blueprint(blueprint)
-
-
-def format_day(day, fmt: str = "dd/MM/yyyy") -> str:
-    """Dates as Vietnamese offices write them; the numeric default skips Babel (hot in lists)."""
-    if not day:
-        return ""
-    if fmt == "dd/MM/yyyy":
-        return day.strftime("%d/%m/%Y")
-    return format_date(day, fmt)
-
-
-def format_number(value, empty: str = "—") -> str:
-    """A number the reader's way: 450.000.000 and 12,5 in Vietnamese; no trailing zeros."""
-    if value is None or value == "":
-        return empty
-    if isinstance(value, Decimal) and value == value.to_integral():
-        value = value.quantize(Decimal(1))  # 38.0000 → 38, not 3.8E+1
-    return format_decimal(value, format="#,##0.####")
 
 
 def _unread_count() -> int:

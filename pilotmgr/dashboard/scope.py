@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from pilotmgr.auth.models import Role
@@ -92,7 +93,7 @@ def _day(value: str | None) -> date | None:
 def build_scope(user, args) -> Scope:
     """The scope from query arguments; a unit outside the head's subtree is refused."""
     if not may_use_dashboard(user):
-        raise PermissionDenied("Only heads and administrators have a leaders' dashboard.")
+        raise PermissionDenied(str(_l("Only heads and administrators have a leaders' dashboard.")))
     root = None if is_admin(user) else user.unit
     code = (args.get("unit") or "").strip()
     if code:

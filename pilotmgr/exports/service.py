@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -214,5 +215,5 @@ def dataset(user, what: str, filters: dict, args):
         "rollout-targets": rollout_targets,
     }
     if what not in makers:
-        raise NotFound("No such export.")
+        raise NotFound(str(_l("No such export.")))
     return makers[what](user, filters)

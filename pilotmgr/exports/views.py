@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.core.errors import NotFound
@@ -18,7 +19,7 @@ def export_response(user, what: str, fmt: str) -> Response:
     from pilotmgr.pilots.views import _list_filters
 
     if what not in service.WHATS or fmt not in service.FORMATS:
-        raise NotFound("No such export.")
+        raise NotFound(str(_l("No such export.")))
     filters = _list_filters()
     filters["q"] = "".join(ch for ch in filters.get("q") or "" if ch >= " ")
     header, rows = service.dataset(user, what, filters, request.args)

@@ -74,7 +74,7 @@ def next_number(unit_id: int, year: int) -> int:
 def preview(user, pilot: Pilot, kind: str, lang: str) -> dict:
     require_visible(user, pilot)
     if kind not in MEMO_KINDS or lang not in MEMO_LANGS:
-        raise NotFound("No such memo kind or language.")
+        raise NotFound(str(_l("No such memo kind or language.")))
     return snapshot.build(kind, lang, pilot, user, local_today())
 
 
@@ -179,7 +179,7 @@ def get_memo(user, memo_id) -> Memo:
     key = v.row_id(memo_id)
     found = db.session.get(Memo, key) if key else None
     if found is None:
-        raise NotFound("No such memo.")
+        raise NotFound(str(_l("No such memo.")))
     require_visible(user, db.session.get(Pilot, found.pilot_id))
     return found
 

@@ -142,6 +142,10 @@ class Task(VersionedMixin, TimestampMixin, db.Model):
     deliverable: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="todo")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: What the assignee said of the product on marking the task done (its file is evidence).
+    completion_note: Mapped[str] = mapped_column(
+        Text, nullable=False, default="", server_default=""
+    )
 
     pilot: Mapped[Pilot] = relationship(back_populates="tasks", lazy="raise")
     assignee: Mapped[User | None] = relationship(lazy="raise")
@@ -163,6 +167,26 @@ class TaskDueChange(db.Model):
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+DUE_REQUEST_STATUSES = ("pending", "approved", "declined")
+
+
+class TaskDueRequest(TimestampMixin, db.Model):
+    """An assignee's request for a new due date, with the reason; the pilot's editors decide."""
+
+    __tablename__ = "task_due_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), nullable=False, index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    old_due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    new_due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    decision_comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
 
 @event.listens_for(Pilot, "before_insert")

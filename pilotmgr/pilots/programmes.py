@@ -84,5 +84,5 @@ def all_challenges() -> list[Challenge]:
 def get_challenge(challenge_id) -> Challenge:
     challenge = db.session.get(Challenge, n) if (n := v.row_id(challenge_id)) else None
     if challenge is None:
-        raise NotFound("No such challenge.")
+        raise NotFound(str(_l("No such challenge.")))
     return challenge

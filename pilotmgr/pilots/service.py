@@ -322,7 +322,7 @@ def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
 def get_kpi(user, kpi_id) -> Kpi:
     kpi = db.session.get(Kpi, n) if (n := v.row_id(kpi_id)) else None
     if kpi is None:
-        raise NotFound("No such KPI.")
+        raise NotFound(str(_l("No such KPI.")))
     require_visible(user, db.session.get(Pilot, kpi.pilot_id))
     return kpi
 
@@ -412,7 +412,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
 def get_task(user, task_id) -> Task:
     task = db.session.get(Task, n) if (n := v.row_id(task_id)) else None
     if task is None:
-        raise NotFound("No such task.")
+        raise NotFound(str(_l("No such task.")))
     require_visible(user, db.session.get(Pilot, task.pilot_id))
     return task
 

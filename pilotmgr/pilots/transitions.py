@@ -92,6 +92,15 @@ def check(actor, pilot, target: str, request: Request) -> lifecycle.Transition:
     return transition
 
 
+def dry_run(actor, pilot, data: Mapping) -> tuple[lifecycle.Transition, Request]:
+    """Check a transition as `transition` would, changing nothing (for a confirmation page)."""
+    require_visible(actor, pilot)
+    if data.get("version") not in (None, ""):
+        check_version(pilot, data["version"])
+    target, request = _parse(data)
+    return check(actor, pilot, target, request), request
+
+
 def transition(actor, pilot, data: Mapping):
     """Move `pilot` to `data["to"]`; record who, when, why."""
     require_visible(actor, pilot)

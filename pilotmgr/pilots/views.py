@@ -6,8 +6,10 @@ from pilotmgr.auth.models import Role
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.pagination import page_args
 from pilotmgr.core.permissions import can_edit_pilot, can_update_task
+from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle, programmes, service, transitions
+from pilotmgr.pilots.forms import KpiForm, PilotForm
 from pilotmgr.units.service import all_units, tree_order
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -96,32 +98,35 @@ def index():
     )
 
 
+def _pilot_form_choices() -> dict:
+    found = _choices(*FORM_CHOICES)
+    return {"challenges": found["challenges"], "units": found["units"], "owners": found["owners"]}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
     if current_user.role not in (Role.lead, Role.head, Role.admin):
         abort(403)
-    errors, values = {}, request.form
-    if request.method == "POST":
-        try:
-            pilot = service.create_pilot(current_user, request.form)
-            db.session.commit()
-            flash(_l("Pilot registered as a draft."), "success")
-            return redirect(url_for("pilots.detail", pilot_id=pilot.id))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = exc.errors
-    else:
-        values = {"owner": current_user.email, "unit": current_user.unit.code}
-    return render_template(
-        "pilots/form.html", pilot=None, values=values, errors=errors, **_choices(*FORM_CHOICES)
-    ), (422 if errors else 200)
+    form = PilotForm(**_pilot_form_choices())
+    if request.method == "GET":
+        form.owner.data, form.unit.data = current_user.email, current_user.unit.code
+    done, pilot = form.run(lambda data: service.create_pilot(current_user, data))
+    if done:
+        commit()
+        flash(_l("Pilot registered as a draft."), "success")
+        return redirect(url_for("pilots.detail", pilot_id=pilot.id))
+    return render_template("pilots/form.html", pilot=None, form=form), (422 if form.errors else 200)
 
 
-@bp.get("/<int:pilot_id>")
-@login_required
-def detail(pilot_id):
+def detail_page(pilot_id, page_forms: dict | None = None, status: int = 200):
+    """The pilot page; `page_forms` are forms that failed, shown open with what was typed.
+
+    Every block of the page (results, rollout, memos) looks its forms up here first, by the
+    names its template uses, and otherwise shows an empty one.
+    """
     pilot = service.pilot_detail(current_user, pilot_id)
+    forms = {"kpi": KpiForm(formdata=None, id_prefix="kpi-")} | (page_forms or {})
     return render_template(
         "pilots/detail.html",
         pilot=pilot,
@@ -131,8 +136,15 @@ def detail(pilot_id):
         can_edit=can_edit_pilot(current_user, pilot),
         can_update_task=lambda task: can_update_task(current_user, task, pilot),
         today=service.today(),
+        page_forms=forms,
         **_choices("people"),
-    )
+    ), status
+
+
+@bp.get("/<int:pilot_id>")
+@login_required
+def detail(pilot_id):
+    return detail_page(pilot_id)
 
 
 @bp.route("/<int:pilot_id>/edit", methods=["GET", "POST"])
@@ -141,43 +153,29 @@ def edit(pilot_id):
     pilot = service.get_pilot(current_user, pilot_id)
     if not can_edit_pilot(current_user, pilot):
         abort(403)
-    errors = {}
-    values = (
-        request.form
-        if request.method == "POST"
-        else {
-            "title": pilot.title,
-            "summary": pilot.summary,
-            "challenge_id": pilot.challenge_id or "",
-            "unit": pilot.unit.code,
-            "owner": pilot.owner.email,
-            "start_date": pilot.start_date or "",
-            "end_date": pilot.end_date or "",
-            "budget": pilot.budget if pilot.budget is not None else "",
-            "partner": pilot.partner,
-            "version": pilot.version,
-        }
+    choices = _pilot_form_choices()
+    form = (
+        PilotForm(**choices) if request.method == "POST" else PilotForm.for_pilot(pilot, **choices)
     )
-    if request.method == "POST":
-        try:
-            service.update_pilot(current_user, pilot, request.form)
-            db.session.commit()
-            flash(_l("Changes saved."), "success")
-            return redirect(url_for("pilots.detail", pilot_id=pilot.id))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = exc.errors
-    return render_template(
-        "pilots/form.html", pilot=pilot, values=values, errors=errors, **_choices(*FORM_CHOICES)
-    ), (422 if errors else 200)
+    done, _pilot = form.run(lambda data: service.update_pilot(current_user, pilot, data))
+    if done:
+        commit()
+        flash(_l("Changes saved."), "success")
+        return redirect(url_for("pilots.detail", pilot_id=pilot.id))
+    return render_template("pilots/form.html", pilot=pilot, form=form), (
+        422 if form.errors else 200
+    )
 
 
 @bp.post("/<int:pilot_id>/kpis")
 @login_required
 def add_kpi(pilot_id):
     pilot = service.get_pilot(current_user, pilot_id)
-    service.add_kpi(current_user, pilot, request.form)
-    db.session.commit()
+    form = KpiForm(id_prefix="kpi-")
+    done, _kpi = form.run(lambda data: service.add_kpi(current_user, pilot, data))
+    if not done:
+        return detail_page(pilot.id, {"kpi": form}, 422)
+    commit()
     flash(_l("KPI added."), "success")
     return redirect(url_for("pilots.detail", pilot_id=pilot.id, _anchor="kpis"))
 
@@ -218,7 +216,35 @@ def transition(pilot_id):
             "issuer": data.pop("regulation_issuer", ""),
             "title": data.pop("regulation_title", ""),
         }
+    if data.get("to") in IRREVERSIBLE and needs_confirmation():
+        step, request_ = transitions.dry_run(current_user, pilot, data)
+        return confirmation_page(
+            step.label,
+            _consequences(pilot, step.target, request_),
+            step.label,
+            url_for("pilots.detail", pilot_id=pilot.id),
+        )
     transitions.transition(current_user, pilot, data)
     db.session.commit()
     flash(_l("Stage changed to “%(stage)s”.", stage=lifecycle.STAGE_LABELS[pilot.stage]), "success")
     return redirect(url_for("pilots.detail", pilot_id=pilot.id))
+
+
+#: Steps that cannot be taken back: they ask once more, saying what will happen.
+IRREVERSIBLE = ("closed", "scaled")
+
+
+def _consequences(pilot, target: str, request_) -> list:
+    if target == "closed":
+        return [
+            _l(
+                "The pilot “%(title)s” closes as “%(outcome)s” and cannot be reopened.",
+                title=pilot.title,
+                outcome=lifecycle.OUTCOME_LABELS.get(request_.outcome, ""),
+            ),
+            _l("Its open tasks stop reminding their assignees."),
+        ]
+    return [
+        _l("The rollout of “%(title)s” is recorded as complete.", title=pilot.title),
+        _l("The rollout plan and its targets can no longer be changed."),
+    ]

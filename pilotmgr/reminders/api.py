@@ -4,6 +4,7 @@ from flask import request
 
 from pilotmgr.api import bp, ok, page_json, page_params, user
 from pilotmgr.reminders import notifications
+from pilotmgr.reminders.events import absolute
 
 
 def notification_json(n) -> dict:
@@ -12,7 +13,7 @@ def notification_json(n) -> dict:
         "kind": n.kind,
         "title": n.title,
         "body": n.body,
-        "url": n.url,
+        "url": absolute(n.url) if n.url else "",
         "created_at": n.created_at.isoformat(),
         "read": n.read_at is not None,
         "read_at": n.read_at.isoformat() if n.read_at else None,

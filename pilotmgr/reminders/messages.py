@@ -208,12 +208,21 @@ def outbox_row(tr: Translate, user, subject, body, url, message_id, now, items=(
     }
 
 
-def mail_bodies(tr: Translate, name, subject, body, url, items=()) -> tuple[str, str]:
+def mail_bodies(
+    tr: Translate, name, subject, body, url, items=(), reason: str = "deadline"
+) -> tuple[str, str]:
+    """The plain-text and HTML parts; `reason` says why the reader gets it (deadline, event)."""
     hello = tr("Hello %(name)s,") % {"name": name}
-    footer = tr(
-        "You receive this because a deadline of yours is near or past. "
-        "Choose e-mail, a daily digest or no e-mail under Settings."
-    )
+    if reason == "event":
+        footer = tr(
+            "You receive this because you take part in this work. "
+            "Choose e-mail, a daily digest or no e-mail under Settings."
+        )
+    else:
+        footer = tr(
+            "You receive this because a deadline of yours is near or past. "
+            "Choose e-mail, a daily digest or no e-mail under Settings."
+        )
     open_label = tr("Open in pilotmgr")
     text_items = "".join(f"\n- {i.title}\n  {i.body}\n  {i.url}\n" for i in items)
     text = f"{hello}\n\n{subject}\n{body}\n{text_items}\n{open_label}: {url}\n\n-- \npilotmgr · {footer}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pilotmgr.core.models import UTCDateTime, utcnow
@@ -40,9 +40,10 @@ class Reminder(db.Model):
 
 
 class Notification(db.Model):
-    """What a user sees in the app: the in-app channel of a reminder.
+    """What a user sees in the app: a reminder's in-app channel, or an event (see events.py).
 
-    The text is composed when shown, in the reader's language of the day, from the reminder.
+    The text is composed when shown, in the reader's language of the day: from the reminder,
+    or from the event's kind and the facts it recorded (`params`).
     """
 
     __tablename__ = "notifications"
@@ -53,7 +54,15 @@ class Notification(db.Model):
     reminder_id: Mapped[int | None] = mapped_column(
         ForeignKey("reminders.id"), nullable=True, unique=True
     )
-    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    #: An event's cause and recipient ("submitted:history-12:7"): each event reaches each person once.
+    key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    pilot_id: Mapped[int | None] = mapped_column(ForeignKey("pilots.id"), nullable=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: The facts the text is made from, as they were when it happened (titles, names, comment).
+    params: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    #: Where the event is seen, a path on this site ("/pilots/12#task-5").
+    url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

@@ -10,6 +10,7 @@ from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound
 from pilotmgr.core.pagination import Page, paginate
 from pilotmgr.extensions import db
+from pilotmgr.reminders.events import compose
 from pilotmgr.reminders.messages import describe
 from pilotmgr.reminders.models import Notification
 
@@ -69,19 +70,25 @@ class NotificationView:
 
 
 def with_texts(notes: list[Notification]) -> list[NotificationView]:
+    """Each notification with its text in the active language: a reminder's or an event's."""
     texts = describe([n.reminder_id for n in notes if n.reminder_id])
     views = []
     for n in notes:
-        text = texts.get(n.reminder_id)
+        if n.reminder_id:
+            text = texts.get(n.reminder_id)
+            title, body, url = (text.title, text.body, text.url) if text else ("", "", "")
+        else:
+            title, body = compose(n.kind, n.params or {})
+            url = n.url
         views.append(
             NotificationView(
                 id=n.id,
                 kind=n.kind,
                 created_at=n.created_at,
                 read_at=n.read_at,
-                title=text.title if text else n.kind,
-                body=text.body if text else "",
-                url=text.url if text else "",
+                title=title,
+                body=body,
+                url=url,
             )
         )
     return views

@@ -99,6 +99,12 @@ class Evidence(TimestampMixin, db.Model):
     rollout_target_id: Mapped[int | None] = mapped_column(
         ForeignKey("rollout_targets.id"), nullable=True, index=True
     )
+    #: Set when the file is a task's product, attached as it was marked done.
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), nullable=True, index=True)
+    #: Set when the file was attached to a message in the pilot's discussion.
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id"), nullable=True, index=True
+    )
     #: "regulation" for the file of the regulation that makes a rolled-out model mandatory.
     purpose: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
@@ -108,6 +114,10 @@ class Evidence(TimestampMixin, db.Model):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    #: A file uploaded by mistake is retracted, not deleted: its name and hash stay on record.
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    retracted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    retraction_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
 
 class Selection(TimestampMixin, db.Model):

@@ -62,7 +62,7 @@ def get_target(user, target_id) -> RolloutTarget:
     """The target, if the user may see its pilot; otherwise 404 as if it did not exist."""
     found = db.session.get(RolloutTarget, n) if (n := v.row_id(target_id)) else None
     if found is None or not can_view_pilot(user, found.pilot):
-        raise NotFound("No such rollout target.")
+        raise NotFound(str(_l("No such rollout target.")))
     return found
 
 

@@ -1,0 +1,1 @@
+"""A pilot's discussion: comments, @mentions that notify, files stored like evidence."""
