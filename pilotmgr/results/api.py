@@ -49,9 +49,39 @@ def add_evidence(pilot_id):
         request.form.get("note", ""),
         request.form.get("measurement_id"),
     )
-    return created(
-        {"id": found.id, "filename": found.filename, "size": found.size, "sha256": found.sha256}
-    )
+    return created(evidence_json(found))
+
+
+def evidence_json(found) -> dict:
+    return {
+        "id": found.id,
+        "filename": found.filename,
+        "size": found.size,
+        "sha256": found.sha256,
+        "note": found.note,
+        "retracted_at": found.retracted_at.isoformat() if found.retracted_at else None,
+        "retraction_reason": found.retraction_reason,
+    }
+
+
+@bp.post("/evidence/<evidence_id>/retraction")
+def retract_evidence(evidence_id):
+    found, pilot = evidence.find_evidence(user(), evidence_id)
+    return ok(evidence_json(evidence.retract_evidence(user(), found, pilot, body())))
+
+
+@bp.post("/pilots/<pilot_id>/evaluators")
+def name_evaluator(pilot_id):
+    pilot = pilots.pilot_detail(user(), pilot_id)
+    found = service.name_evaluator(user(), pilot, body())
+    return created({"pilot_id": pilot.id, "evaluator": _email(found.user_id)})
+
+
+def _email(user_id: int) -> str:
+    from pilotmgr.auth.models import User
+    from pilotmgr.extensions import db
+
+    return db.session.get(User, user_id).email
 
 
 @bp.post("/pilots/<pilot_id>/evaluations")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
@@ -26,6 +26,7 @@ from pilotmgr.core.permissions import (
 )
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Kpi, Pilot, Task
+from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import Attainment, attainment, mean_attainment
 from pilotmgr.results.models import (
     CRITERIA,
@@ -75,6 +76,36 @@ def can_evaluate(user, pilot) -> bool:
     return bool(db.session.get(PilotEvaluator, (pilot.id, user.id)))
 
 
+def require_can_record(user, pilot, message=None) -> None:
+    require(
+        can_record(user, pilot), str(message or _l("You may not record values for this pilot."))
+    )
+
+
+def require_can_review(user, pilot, measurement=None) -> None:
+    require(can_review(user, pilot, measurement), str(_l("You may not review this value.")))
+
+
+def require_can_evaluate(user, pilot) -> None:
+    require(can_evaluate(user, pilot), str(_l("You may not evaluate this pilot now.")))
+
+
+def require_head(user, pilot) -> None:
+    """Verdicts and evaluators are for heads with authority over the pilot's unit."""
+    require(
+        has_authority(user, pilot.unit),
+        str(_l("Only heads with authority over the pilot's unit do this.")),
+    )
+
+
+def require_weights(user, programme_id: int) -> None:
+    from pilotmgr.pilots.models import Programme
+
+    require(is_admin(user), str(_l("Only administrators set criterion weights.")))
+    if db.session.get(Programme, programme_id) is None:
+        raise NotFound()
+
+
 # --- measurements ---------------------------------------------------------------------------
 
 
@@ -87,7 +118,7 @@ def get_kpi(user, kpi_id) -> tuple[Kpi, Pilot]:
 
 
 def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurement:
-    require(can_record(actor, pilot), str(_l("You may not record values for this pilot.")))
+    require_can_record(actor, pilot)
     values = v.parse(
         data,
         {
@@ -121,7 +152,7 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
     )
     db.session.add(found)
     db.session.flush()
-    audit.record(
+    entry = audit.record(
         actor=actor,
         obj=found,
         action="create",
@@ -130,7 +161,31 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
         comment=found.correction_reason,
         unit_code=pilot.unit.code,
     )
+    db.session.flush()
+    notify(
+        "value_submitted",
+        reviewers(pilot),
+        cause=f"history-{entry.id}",
+        actor=actor,
+        pilot=pilot,
+        url=f"/pilots/{pilot.id}#kpi-{kpi.id}",
+        kpi=kpi.name,
+        value=found.value,
+        day=found.measured_on,
+        reason=found.correction_reason,
+    )
     return found
+
+
+def reviewers(pilot: Pilot) -> list:
+    """Who may review a value of `pilot`: its owner and the heads above its unit.
+
+    Administrators may too, but are not told of every value; nobody reviews their own value
+    (notify never tells the actor).
+    """
+    from pilotmgr.auth.service import heads_of
+
+    return [pilot.owner_id, *heads_of(pilot.unit)]
 
 
 def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
@@ -144,7 +199,7 @@ def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
 
 
 def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: Mapping):
-    require(can_review(actor, pilot, found), str(_l("You may not review this value.")))
+    require_can_review(actor, pilot, found)
     if data.get("version") not in (None, ""):
         check_version(found, data["version"])
     values = v.parse(
@@ -158,7 +213,7 @@ def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: 
     found.reviewed_by_id, found.reviewed_at = actor.id, now()
     found.review_comment = values.get("comment") or ""
     db.session.flush()
-    audit.record(
+    entry = audit.record(
         actor=actor,
         obj=found,
         action="update",
@@ -168,6 +223,20 @@ def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: 
         comment=found.review_comment,
         unit_code=pilot.unit.code,
     )
+    if found.status == "rejected":
+        db.session.flush()
+        notify(
+            "value_rejected",
+            [found.submitted_by_id],
+            cause=f"history-{entry.id}",
+            actor=actor,
+            pilot=pilot,
+            url=f"/pilots/{pilot.id}#kpi-{kpi.id}",
+            kpi=kpi.name,
+            value=found.value,
+            day=found.measured_on,
+            reason=found.review_comment,
+        )
     return found
 
 
@@ -186,7 +255,10 @@ class KpiResult:
     def chart(self) -> str:
         """The approved values against baseline and target, as SVG: drawn only when shown."""
         return kpi_chart(
-            [(m.measured_on, m.value) for m in self.approved], self.kpi.baseline, self.kpi.target
+            [(m.measured_on, m.value) for m in self.approved],
+            self.kpi.baseline,
+            self.kpi.target,
+            name=self.kpi.name,
         )
 
 
@@ -283,7 +355,7 @@ def criterion_means(evaluations: list[Evaluation]) -> dict[str, Decimal | None]:
 
 
 def evaluate(actor, pilot: Pilot, data: Mapping) -> Evaluation:
-    require(can_evaluate(actor, pilot), str(_l("You may not evaluate this pilot now.")))
+    require_can_evaluate(actor, pilot)
     scores = data.get("scores")
     if scores is None:
         scores = {c: data.get(c) for c in CRITERIA}
@@ -316,30 +388,101 @@ def evaluate(actor, pilot: Pilot, data: Mapping) -> Evaluation:
     return found
 
 
-def name_evaluator(actor, pilot: Pilot, email: str) -> PilotEvaluator:
-    require(has_authority(actor, pilot.unit), str(_l("Only heads name evaluators.")))
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+def name_evaluator(actor, pilot: Pilot, who) -> PilotEvaluator:
+    """A head asks someone who may see the pilot to evaluate it; they are told once."""
+    require_head(actor, pilot)
+    email = who.get("evaluator") if isinstance(who, Mapping) else who
+    user = db.session.scalar(
+        select(User).where(User.email == str(email or "").strip().lower(), User.is_active_account)
+    )
     if user is None:
-        raise ValidationFailed({"email": [str(_l("No such user."))]})
+        raise ValidationFailed({"evaluator": [str(_l("No such user."))]})
+    if user.role == Role.viewer:
+        raise ValidationFailed(
+            {"evaluator": [str(_l("Viewers only read; choose someone who works on pilots."))]}
+        )
+    if not can_view_pilot(user, pilot):
+        raise ValidationFailed(
+            {
+                "evaluator": [
+                    str(
+                        _l(
+                            "This person may not see the pilot: choose someone of its unit "
+                            "or of a unit above it."
+                        )
+                    )
+                ]
+            }
+        )
     found = db.session.get(PilotEvaluator, (pilot.id, user.id))
     if found is None:
         found = PilotEvaluator(pilot_id=pilot.id, user_id=user.id, named_by_id=actor.id)
         db.session.add(found)
         db.session.flush()
-        audit.record(
+        entry = audit.record(
             actor=actor,
             obj=pilot,
             action="update",
             pilot_id=pilot.id,
-            after={"evaluator": user.email},
+            after={"evaluator": user.name},
             unit_code=pilot.unit.code,
+        )
+        db.session.flush()
+        notify(
+            "evaluator_named",
+            [user],
+            cause=f"history-{entry.id}",
+            actor=actor,
+            pilot=pilot,
+            url=f"/pilots/{pilot.id}#evaluations",
         )
     return found
 
 
+def evaluators(pilot: Pilot) -> list[User]:
+    """The people named to evaluate `pilot`, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(PilotEvaluator, PilotEvaluator.user_id == User.id)
+            .where(PilotEvaluator.pilot_id == pilot.id)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def evaluator_choices(pilot: Pilot) -> list:
+    """People a head may name: active, not viewers, able to see the pilot, not yet named.
+
+    Those who see it: the people of its unit and of the units above it, its owner and the
+    assignees of its tasks. Heads with authority evaluate without being named.
+    """
+    ancestor_ids = [int(part) for part in pilot.unit.path.strip("/").split("/") if part]
+    named = select(PilotEvaluator.user_id).where(PilotEvaluator.pilot_id == pilot.id)
+    assignees = select(Task.assignee_id).where(
+        Task.pilot_id == pilot.id, Task.assignee_id.is_not(None)
+    )
+    rows = db.session.execute(
+        select(User.id, User.email, User.name, User.role, User.unit_id)
+        .where(
+            User.is_active_account,
+            User.role.in_((Role.lead, Role.staff, Role.head)),
+            or_(
+                User.unit_id.in_(ancestor_ids),
+                User.id == pilot.owner_id,
+                User.id.in_(assignees),
+            ),
+            User.id.not_in(named),
+        )
+        .order_by(User.name, User.id)
+    ).all()
+    # A head of the unit or above it already evaluates: naming them changes nothing.
+    return [r for r in rows if not (r.role == Role.head and r.unit_id in ancestor_ids)]
+
+
 def set_verdict(actor, kpi: Kpi, pilot: Pilot, computed: str, data: Mapping) -> KpiVerdict:
     """The selecting head confirms the computed verdict, or overrides it with a reason."""
-    require(has_authority(actor, pilot.unit), str(_l("Only heads confirm verdicts.")))
+    require_head(actor, pilot)
     values = v.parse(data, {"verdict": v.choice(VERDICTS, required=True), "reason": v.text(2000)})
     if values["verdict"] != computed and not values.get("reason"):
         raise ValidationFailed(
@@ -399,9 +542,7 @@ def set_weights(actor, programme_id: int, data: Mapping) -> CriterionWeights:
     """An administrator sets how much each criterion counts in a programme's composite score."""
     from pilotmgr.pilots.models import Programme
 
-    require(is_admin(actor), str(_l("Only administrators set criterion weights.")))
-    if db.session.get(Programme, programme_id) is None:
-        raise NotFound()
+    require_weights(actor, programme_id)
     values = v.parse(data, {c: v.decimal(Decimal(0), required=True) for c in CRITERIA})
     if not sum(values.values()):
         raise ValidationFailed({CRITERIA[0]: [str(_l("At least one criterion must count."))]})
