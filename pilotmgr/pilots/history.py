@@ -119,6 +119,8 @@ def describe(entry) -> dict:
         name = f"{before.get('unit', '')} → {after.get('unit', '')}"
     if entry.action in CHANGE_ACTIONS:
         for key, new in after.items():
+            if key in NAMING_FIELDS and key not in before:
+                continue  # names the object (shown after the headline), not a change
             label = FIELD_LABELS.get(key, key.replace("_", " "))
             changes.append(f"{label}: {_show(key, before.get(key))} → {_show(key, new)}")
     return {"headline": headline, "name": name, "changes": changes}

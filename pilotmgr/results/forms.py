@@ -241,9 +241,11 @@ class SelectionForm(Form):
                 field.errors = [*field.errors, *(str(m) for m in formula)]
             if not empty:
                 self.form_errors.extend(str(m) for m in formula)
-        if "selected" in errors:
-            self.form_errors.extend(str(m) for m in errors.pop("selected"))
         super().take_errors(errors)
+
+    def validate_selected(self, field) -> None:
+        if not field.data:
+            raise ValidationError(str(_l("Select at least one pilot.")))
 
 
 class LessonsFilterForm(Form):
