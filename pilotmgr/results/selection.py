@@ -239,6 +239,16 @@ def plan_selection(actor, challenge: Challenge, data: Mapping) -> SelectionPlan:
     return plan
 
 
+def outside_authority(user, challenge: Challenge) -> int:
+    """How many of the challenge's candidates under evaluation `user` has no authority over."""
+    candidates = db.session.scalars(
+        select(Pilot)
+        .where(Pilot.challenge_id == challenge.id, Pilot.stage == "evaluating")
+        .options(selectinload(Pilot.unit))
+    )
+    return sum(1 for p in candidates if not has_authority(user, p.unit))
+
+
 def _check_authority(actor, candidates: list[Pilot]) -> None:
     """Every candidate must be under the actor's authority; name only those they may see."""
     denied = [p for p in candidates if not has_authority(actor, p.unit)]

@@ -301,10 +301,16 @@ def _open_candidates(candidates) -> list:
     return [c.pilot for c in candidates if c.pilot.stage == "evaluating"]
 
 
-def _comparison_page(challenge, selection_form=None, weights_form=None, status: int = 200):
+def _comparison_page(
+    challenge, selection_form=None, weights_form=None, status: int = 200, keep_form=False
+):
     candidates = selection.comparison(current_user, challenge)
     open_pilots = _open_candidates(candidates)
     may_select = current_user.role in (Role.head, Role.admin) and bool(open_pilots)
+    # One decision covers every candidate: a head whose authority stops short is told why.
+    outside = selection.outside_authority(current_user, challenge) if may_select else 0
+    # A failed decision comes back as typed, with why it failed (authority included).
+    may_select = may_select and (keep_form or not outside)
     if may_select and selection_form is None:
         selection_form = SelectionForm.for_candidates(open_pilots, formdata=None, id_prefix="sel-")
     weights = service.weights_for(challenge.programme_id)
@@ -319,6 +325,7 @@ def _comparison_page(challenge, selection_form=None, weights_form=None, status: 
         weights=weights,
         chart=selection.comparison_chart(candidates),
         selection_form=selection_form if may_select else None,
+        outside_authority=outside,
         weights_form=weights_form if is_admin(current_user) else None,
     ), status
 
@@ -373,7 +380,7 @@ def select(challenge_id):
         form.form_errors.extend(str(p) for p in problems)
         done, result = False, None
     if not done:
-        return _comparison_page(challenge, selection_form=form, status=422)
+        return _comparison_page(challenge, selection_form=form, status=422, keep_form=True)
     if confirming:
         db.session.rollback()  # nothing changed; let go of the candidates' rows
         return confirmation_page(

@@ -220,3 +220,15 @@ def test_the_lessons_library_filters_by_a_get_form(bn, contest, login):
     assert "Bài học C" in closed and "Công thức A" not in closed
     assert '<option selected value="closed">' in closed or 'value="closed" selected' in closed
     assert "csrf_token" not in closed.split('role="search"')[1].split("</form>")[0]
+
+
+def test_a_head_whose_authority_stops_short_is_told_instead_of_given_a_form(
+    bn, contest, login, make
+):
+    challenge, _pilots = contest
+    hanoi = make.unit("HNI", "Thành phố Hà Nội")
+    make.pilot("evaluating", unit_=hanoi, title="QR học phí Hà Nội", challenge_id=challenge.id)
+    page = login(bn.head).get(f"/challenges/{challenge.id}/comparison").get_data(as_text=True)
+    assert 'id="selection-form"' not in page
+    assert "Số thí điểm ngoài thẩm quyền của đồng chí: 1" in page
+    assert "QR học phí Hà Nội" not in page  # nor is the pilot it cannot see named
