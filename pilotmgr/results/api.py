@@ -6,7 +6,8 @@ from flask import request
 
 from pilotmgr.api import body, bp, created, ok, user
 from pilotmgr.pilots import service as pilots
-from pilotmgr.results import evidence, selection, service
+from pilotmgr.results import evaluations, evidence, selection, service
+from pilotmgr.results.models import CRITERIA
 
 
 def _num(value):
@@ -73,7 +74,7 @@ def retract_evidence(evidence_id):
 @bp.post("/pilots/<pilot_id>/evaluators")
 def name_evaluator(pilot_id):
     pilot = pilots.pilot_detail(user(), pilot_id)
-    found = service.name_evaluator(user(), pilot, body())
+    found = evaluations.name_evaluator(user(), pilot, body())
     return created({"pilot_id": pilot.id, "evaluator": _email(found.user_id)})
 
 
@@ -87,12 +88,12 @@ def _email(user_id: int) -> str:
 @bp.post("/pilots/<pilot_id>/evaluations")
 def add_evaluation(pilot_id):
     pilot = pilots.pilot_detail(user(), pilot_id)
-    found = service.evaluate(user(), pilot, body())
+    found = evaluations.evaluate(user(), pilot, body())
     return created(
         {
             "id": found.id,
             "pilot_id": pilot.id,
-            "scores": {c: getattr(found, c) for c in service.CRITERIA},
+            "scores": {c: getattr(found, c) for c in CRITERIA},
             "comment": found.comment,
         }
     )

@@ -28,8 +28,9 @@ from pilotmgr.pilots.models import Challenge, Pilot
 from pilotmgr.pilots.transitions import check, transition
 from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import mean_attainment
+from pilotmgr.results.evaluations import composite, criterion_means, weights_for
 from pilotmgr.results.models import CRITERIA, Evaluation, Selection
-from pilotmgr.results.service import composite, criterion_means, kpi_results, weights_for
+from pilotmgr.results.service import kpi_results
 
 #: Shown on the page and used by the API: the order candidates are ranked in.
 RANKING_RULE = _l(

@@ -2,7 +2,7 @@
 
 Every form posts here and, when it fails, comes back in place with what was typed: the pilot
 page's forms through `pilots.views.detail_page(..., page_forms={name: form}, status=422)`
-(names below), the selection and weights forms on the comparison page.
+(the names `results.block` lists), the selection and weights forms on the comparison page.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.auth.models import Role
-from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed
 from pilotmgr.core.formats import format_day
 from pilotmgr.core.pagination import page_args
@@ -21,23 +20,18 @@ from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
 from pilotmgr.pilots.lifecycle import STAGE_LABELS
-from pilotmgr.results import evidence, lessons, selection, service
+from pilotmgr.results import block, evaluations, evidence, lessons, selection, service
 from pilotmgr.results.evidence import MIMETYPES
 from pilotmgr.results.forms import (
     CRITERION_HELP,
     CRITERION_LABELS,
     MEASUREMENT_STATUS_LABELS,
     VERDICT_LABELS,
-    CorrectionForm,
     EvaluationForm,
     EvaluatorForm,
     EvidenceForm,
     LessonsFilterForm,
-    MeasurementForm,
-    RetractionForm,
-    ReviewForm,
     SelectionForm,
-    VerdictForm,
     WeightsForm,
 )
 from pilotmgr.results.models import CRITERIA
@@ -49,7 +43,7 @@ bp = Blueprint("results", __name__)
 def _template_helpers(state):
     """The pilot page includes the results block; these give it its data and forms."""
     state.app.jinja_env.globals.update(
-        results_block=results_block,
+        results_block=block.results_block,
         pilot_results=lambda pilot: service.pilot_results(current_user, pilot),
         pilot_evidence=evidence.evidence_for,
         CRITERIA=CRITERIA,
@@ -58,104 +52,6 @@ def _template_helpers(state):
         verdict_labels=VERDICT_LABELS,
         measurement_status_labels=MEASUREMENT_STATUS_LABELS,
     )
-
-
-# --- the pilot page's results block -------------------------------------------------------------
-# Form names in `page_forms` and the id prefixes of their fields (several forms share the page).
-
-
-def _measurement_form(kpi_id: int, **kw):
-    return MeasurementForm(id_prefix=f"m{kpi_id}-", **kw)
-
-
-def _correction_form(measurement_id: int, **kw):
-    return CorrectionForm(id_prefix=f"c{measurement_id}-", **kw)
-
-
-def _review_form(measurement_id: int, **kw):
-    return ReviewForm(id_prefix=f"r{measurement_id}-", **kw)
-
-
-def _verdict_form(kpi_id: int, **kw):
-    return VerdictForm(id_prefix=f"v{kpi_id}-", **kw)
-
-
-def _retraction_form(evidence_id: int, **kw):
-    return RetractionForm(id_prefix=f"x{evidence_id}-", **kw)
-
-
-def results_block(pilot, page_forms: dict | None = None) -> dict:
-    """What the results block shows, with each form: the failed one as typed, else empty."""
-    page_forms = page_forms or {}
-    r = service.pilot_results(current_user, pilot)
-    files = evidence.evidence_for(pilot)
-    r["people"].update(
-        service.people_by_id(
-            [f.uploaded_by_id for f in files]
-            + [f.retracted_by_id for f in files]
-            + [m.reviewed_by_id for k in r["kpis"] for m in k.measurements]
-        )
-    )
-    forms: dict = {}
-
-    def form(name, build):
-        forms[name] = page_forms.get(name) or build()
-
-    today = local_today()
-    evaluating = pilot.stage == "evaluating"
-    for k in r["kpis"]:
-        kpi_id = k.kpi.id
-        if r["can_record"]:
-            form(
-                f"measurement-{kpi_id}",
-                lambda i=kpi_id: _measurement_form(i, formdata=None, data={"measured_on": today}),
-            )
-        if r["is_head"] and evaluating:
-            current = k.verdict.verdict if k.verdict else k.attainment.verdict
-            form(
-                f"verdict-{kpi_id}",
-                lambda i=kpi_id, c=current: _verdict_form(i, formdata=None, data={"verdict": c}),
-            )
-        for m in k.measurements:
-            if m.status == "submitted" and service.can_review(current_user, pilot, m):
-                form(
-                    f"review-{m.id}",
-                    lambda m=m: _review_form(m.id, formdata=None, data={"version": m.version}),
-                )
-            if r["can_record"]:
-                form(
-                    f"correction-{m.id}",
-                    lambda m=m: _correction_form(
-                        m.id, formdata=None, data={"corrects": m.id, "measured_on": m.measured_on}
-                    ),
-                )
-    if r["can_record"]:
-        form("evidence", lambda: EvidenceForm(formdata=None, id_prefix="ev-"))
-    for f in files:
-        if evidence.can_retract(current_user, f, pilot):
-            form(f"retract-{f.id}", lambda f=f: _retraction_form(f.id, formdata=None))
-    if r["can_evaluate"]:
-        mine = r["my_evaluation"]
-        form(
-            "evaluation",
-            lambda: (
-                EvaluationForm.for_evaluation(mine, formdata=None, id_prefix="eval-")
-                if mine
-                else EvaluationForm(formdata=None, id_prefix="eval-")
-            ),
-        )
-    if r["is_head"] and evaluating:
-        r["evaluators"] = service.evaluators(pilot)
-        form(
-            "evaluator",
-            lambda: EvaluatorForm(
-                formdata=None, id_prefix="evr-", people=service.evaluator_choices(pilot)
-            ),
-        )
-    r["evidence"] = files
-    r["active_evidence"] = [f for f in files if f.retracted_at is None]
-    r["forms"] = forms
-    return r
 
 
 def _to_pilot(pilot_id: int, anchor: str = "results"):
@@ -176,9 +72,9 @@ def add_measurement(kpi_id):
     service.require_can_record(current_user, pilot)
     corrects = request.form.get("corrects", "")
     if corrects:
-        name, form = f"correction-{corrects}", _correction_form(corrects)
+        name, form = f"correction-{corrects}", block.correction_form(corrects)
     else:
-        name, form = f"measurement-{kpi.id}", _measurement_form(kpi.id)
+        name, form = f"measurement-{kpi.id}", block.measurement_form(kpi.id)
     done, _found = form.run(lambda data: service.record_measurement(current_user, kpi, pilot, data))
     if not done:
         return _again(pilot, name, form)
@@ -194,7 +90,7 @@ def add_measurement(kpi_id):
 def review(measurement_id):
     found, kpi, pilot = service.get_measurement(current_user, measurement_id)
     service.require_can_review(current_user, pilot, found)
-    form = _review_form(found.id)
+    form = block.review_form(found.id)
     done, _found = form.run(
         lambda data: service.review_measurement(current_user, found, kpi, pilot, data)
     )
@@ -214,7 +110,7 @@ def verdict(kpi_id):
     kpi, pilot = service.get_kpi(current_user, kpi_id)
     service.require_head(current_user, pilot)
     computed = service.kpi_results(pilot, [kpi])[0].attainment.verdict
-    form = _verdict_form(kpi.id)
+    form = block.verdict_form(kpi.id)
     done, _found = form.run(
         lambda data: service.set_verdict(current_user, kpi, pilot, computed, data)
     )
@@ -229,9 +125,9 @@ def verdict(kpi_id):
 @login_required
 def evaluate(pilot_id):
     pilot = pilots.get_pilot(current_user, pilot_id)
-    service.require_can_evaluate(current_user, pilot)
+    evaluations.require_can_evaluate(current_user, pilot)
     form = EvaluationForm(id_prefix="eval-")
-    done, _found = form.run(lambda data: service.evaluate(current_user, pilot, data))
+    done, _found = form.run(lambda data: evaluations.evaluate(current_user, pilot, data))
     if not done:
         return _again(pilot, "evaluation", form)
     commit()
@@ -244,8 +140,8 @@ def evaluate(pilot_id):
 def name_evaluator(pilot_id):
     pilot = pilots.get_pilot(current_user, pilot_id)
     service.require_head(current_user, pilot)
-    form = EvaluatorForm(id_prefix="evr-", people=service.evaluator_choices(pilot))
-    done, _found = form.run(lambda data: service.name_evaluator(current_user, pilot, data))
+    form = EvaluatorForm(id_prefix="evr-", people=evaluations.evaluator_choices(pilot))
+    done, _found = form.run(lambda data: evaluations.name_evaluator(current_user, pilot, data))
     if not done:
         return _again(pilot, "evaluator", form)
     commit()
@@ -274,7 +170,7 @@ def upload(pilot_id):
 def retract(evidence_id):
     found, pilot = evidence.find_evidence(current_user, evidence_id)
     evidence.check_retractable(current_user, found, pilot)
-    form = _retraction_form(found.id)
+    form = block.retraction_form(found.id)
     done, _found = form.run(
         lambda data: evidence.retract_evidence(current_user, found, pilot, data)
     )
@@ -313,7 +209,7 @@ def _comparison_page(
     may_select = may_select and (keep_form or not outside)
     if may_select and selection_form is None:
         selection_form = SelectionForm.for_candidates(open_pilots, formdata=None, id_prefix="sel-")
-    weights = service.weights_for(challenge.programme_id)
+    weights = evaluations.weights_for(challenge.programme_id)
     if is_admin(current_user) and weights_form is None:
         weights_form = WeightsForm(formdata=None, data=weights, id_prefix="w-")
     return render_template(
@@ -339,10 +235,10 @@ def comparison(challenge_id):
 @bp.post("/programmes/<int:programme_id>/weights")
 @login_required
 def weights(programme_id):
-    service.require_weights(current_user, programme_id)
+    evaluations.require_weights(current_user, programme_id)
     challenge_id = request.args.get("challenge", "")
     form = WeightsForm(id_prefix="w-")
-    done, _found = form.run(lambda data: service.set_weights(current_user, programme_id, data))
+    done, _found = form.run(lambda data: evaluations.set_weights(current_user, programme_id, data))
     challenge = selection.get_challenge(challenge_id) if challenge_id.isdigit() else None
     if challenge is not None and challenge.programme_id != programme_id:
         challenge = None

@@ -13,7 +13,7 @@ from pilotmgr.core.errors import GuardFailed
 from pilotmgr.extensions import db
 from pilotmgr.reminders.events import compose
 from pilotmgr.reminders.models import Notification, OutboxMail
-from pilotmgr.results import selection, service
+from pilotmgr.results import evaluations, selection, service
 from pilotmgr.results.models import Evaluation
 
 
@@ -82,8 +82,8 @@ def test_an_approved_value_tells_nobody(bn):
 
 def test_a_named_evaluator_is_asked_once(bn, make):
     pilot = make.pilot("evaluating", owner=bn.lead, unit_=bn.department)
-    service.name_evaluator(bn.head, pilot, {"evaluator": bn.staff.email})
-    service.name_evaluator(bn.head, pilot, {"evaluator": bn.staff.email})
+    evaluations.name_evaluator(bn.head, pilot, {"evaluator": bn.staff.email})
+    evaluations.name_evaluator(bn.head, pilot, {"evaluator": bn.staff.email})
     db.session.commit()
     notes = list(
         db.session.scalars(select(Notification).where(Notification.kind == "evaluator_named"))
