@@ -174,11 +174,22 @@ def retract(evidence_id):
     done, _found = form.run(
         lambda data: evidence.retract_evidence(current_user, found, pilot, data)
     )
+    target_page = (
+        url_for("rollout.target", target_id=found.rollout_target_id)
+        if found.rollout_target_id
+        else None
+    )
     if not done:
-        return _again(pilot, f"retract-{found.id}", form)
+        if target_page is None:
+            return _again(pilot, f"retract-{found.id}", form)
+        # A rollout target's file is retracted from the target's page, which is not ours to
+        # re-render: its messages go above it.
+        for messages in form.errors.values():
+            flash(" ".join(str(m) for m in messages), "danger")
+        return redirect(target_page)
     commit()
     flash(_l("File retracted; the history keeps its name and fingerprint."), "success")
-    return _to_pilot(pilot.id, "evidence")
+    return redirect(target_page) if target_page else _to_pilot(pilot.id, "evidence")
 
 
 @bp.get("/evidence/<int:evidence_id>")

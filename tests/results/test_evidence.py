@@ -186,3 +186,30 @@ def test_a_wrong_file_on_the_page_keeps_the_note_and_says_why_beside_the_field(p
     assert empty.status_code == 422
     assert 'id="ev-file-error">Hãy chọn một tệp.' in empty.get_data(as_text=True)
     assert db.session.scalar(select(Evidence)) is None
+
+
+def test_a_rollout_targets_file_is_retracted_back_on_the_targets_page(app, make, login):
+    from datetime import timedelta
+
+    from pilotmgr.core.clock import local_today
+    from pilotmgr.results.evidence import save_file
+    from pilotmgr.rollout.models import RolloutTarget
+
+    pilot = make.pilot("rolling_out")
+    target = db.session.scalar(select(RolloutTarget).where(RolloutTarget.pilot_id == pilot.id))
+    target.status, target.due_date = "in_progress", local_today() + timedelta(days=10)
+    db.session.commit()
+
+    class Upload(io.BytesIO):
+        filename = "bien-ban-trien-khai.pdf"
+
+    found = save_file(pilot.owner, pilot, Upload(PDF), "", rollout_target_id=target.id)
+    db.session.commit()
+    client = login(pilot.owner)
+    url = f"/evidence/{found.id}/retraction"
+    refused = client.post(url, data={"reason": "", "csrf_token": client.csrf})
+    assert refused.status_code == 302 and refused.location.endswith(f"/rollout-targets/{target.id}")
+    assert db.session.get(Evidence, found.id).retracted_at is None
+    done = client.post(url, data={"reason": "Nhầm đơn vị", "csrf_token": client.csrf})
+    assert done.status_code == 302 and done.location.endswith(f"/rollout-targets/{target.id}")
+    assert db.session.get(Evidence, found.id).retraction_reason == "Nhầm đơn vị"
