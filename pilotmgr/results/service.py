@@ -156,14 +156,18 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
 
 
 def reviewers(pilot: Pilot) -> list:
-    """Who may review a value of `pilot`: its owner and the heads above its unit.
+    """Whom a new value is put before: its owner and the nearest heads above its unit.
 
-    Administrators may too, but are not told of every value; nobody reviews their own value
-    (notify never tells the actor).
+    Every head above the unit may review it, but a ministry's head is not told of each value
+    of every province: the heads of the closest unit (at or above the pilot's) that has any.
+    Nobody reviews their own value (notify never tells the actor).
     """
     from pilotmgr.auth.service import heads_of
 
-    return [pilot.owner_id, *heads_of(pilot.unit)]
+    heads = heads_of(pilot.unit)
+    depth = {int(part): n for n, part in enumerate(pilot.unit.path.strip("/").split("/"))}
+    nearest = max((depth.get(h.unit_id, -1) for h in heads), default=None)
+    return [pilot.owner_id, *(h for h in heads if depth.get(h.unit_id, -1) == nearest)]
 
 
 def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:

@@ -14,7 +14,7 @@ from pilotmgr.extensions import db
 from pilotmgr.reminders.events import compose
 from pilotmgr.reminders.models import Notification, OutboxMail
 from pilotmgr.results import evaluations, selection, service
-from pilotmgr.results.models import Evaluation
+from pilotmgr.results.models import Evaluation, Measurement
 
 
 def _notes(kind: str) -> dict[int, Notification]:
@@ -54,6 +54,19 @@ def test_a_submitted_value_reaches_the_owner_and_the_heads_above_not_its_submitt
 def test_the_owners_own_value_goes_to_the_heads_only(bn):
     _record(bn, bn.lead)
     assert set(_notes("value_submitted")) == {bn.head.id}
+
+
+def test_only_the_nearest_heads_are_told_not_every_head_up_to_the_ministry(bn, make):
+    ministry = make.unit("BTC", "Bộ Tài chính")
+    bn.province.parent_id, bn.province.path = ministry.id, f"{ministry.path}{bn.province.id}/"
+    bn.department.path = f"{bn.province.path}{bn.department.id}/"
+    db.session.commit()
+    minister = make.user("head", ministry)
+    director = make.user("head", bn.department)
+    _record(bn, bn.lead)
+    assert set(_notes("value_submitted")) == {director.id}
+    # The ministry's head may still review it.
+    assert service.can_review(minister, bn.pilot, db.session.scalar(select(Measurement)))
 
 
 def test_a_rejected_value_tells_its_submitter_why_and_by_mail_if_they_want_it(bn):
