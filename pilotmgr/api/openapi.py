@@ -183,6 +183,21 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         {"scores": "object", "comment": "string"},
         201,
     ),
+    (
+        "post",
+        "/evidence/{id}/retraction",
+        "Retract a file uploaded by mistake (its uploader or the pilot's editors); it is no "
+        "longer offered or counted, and the history keeps its name and SHA-256",
+        {"reason": "string"},
+        200,
+    ),
+    (
+        "post",
+        "/pilots/{id}/evaluators",
+        "Name an evaluator (a head with authority; the person must be able to see the pilot)",
+        {"evaluator": "string"},
+        201,
+    ),
     ("get", "/challenges/{id}/comparison", "Candidates ranked best first", None, 200),
     (
         "post",

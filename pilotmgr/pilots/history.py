@@ -15,6 +15,8 @@ OBJECT_LABELS = {
     "rollouttarget": _l("rollout target"),
     "memo": _l("memo"),
     "evidence": _l("evidence"),
+    # results (values, verdicts, evaluations, selection, evidence)
+    "selection": _l("selection decision"),
 }
 ACTION_LABELS = {
     "create": _l("Added %(what)s"),
@@ -23,6 +25,8 @@ ACTION_LABELS = {
     "open_wave": _l("Opened the next rollout wave"),
     "regulation": _l("Recorded the mandatory regulation"),
     "unit_merged": _l("Moved %(what)s to the unit it was merged into"),
+    # results
+    "retract": _l("Retracted %(what)s"),
 }
 #: Actions whose before/after values are listed as changes.
 CHANGE_ACTIONS = ("update", "open_wave", "regulation")
@@ -58,6 +62,18 @@ FIELD_LABELS = {
     "regulation_date": _l("regulation date"),
     "regulation_issuer": _l("issued by"),
     "regulation_title": _l("regulation title"),
+    # results
+    "evaluator": _l("evaluator named"),
+    "verdict": _l("verdict"),
+    "value": _l("value"),
+    "measured_on": _l("measured on"),
+    "feasibility": _l("feasibility"),
+    "effectiveness": _l("effectiveness"),
+    "needs_fit": _l("fit to real needs"),
+    "cost": _l("cost"),
+    "scalability": _l("scalability"),
+    "selected": _l("selected pilots"),
+    "others": _l("the others"),
 }
 #: Fields that name the object, shown after the headline instead of as a change.
 NAMING_FIELDS = ("title", "name")
@@ -70,9 +86,16 @@ VALUE_LABELS = {
         "cancelled": _l("cancelled"),
         "planned": _l("planned"),
         "blocked": _l("blocked"),
+        # results: a value's review
+        "submitted": _l("awaiting review"),
+        "approved": _l("approved"),
+        "rejected": _l("rejected"),
     },
     "priority": {"high": _l("high"), "normal": _l("normal"), "low": _l("low")},
     "direction": {"increase": _l("increase"), "decrease": _l("decrease")},
+    # results
+    "verdict": {"met": _l("met"), "not_met": _l("not met"), "inconclusive": _l("inconclusive")},
+    "others": {"not_selected": _l("closed as not selected"), "extend": _l("continue piloting")},
 }
 
 
@@ -89,11 +112,15 @@ def describe(entry) -> dict:
     after = entry.after or {}
     before = entry.before or {}
     name = next((str(after[k]) for k in NAMING_FIELDS if after.get(k)), "")
+    if entry.object_type == "evidence" and after.get("sha256"):
+        name = f"{name} (SHA-256 {after['sha256']})"  # a file stays identifiable by content
     changes = []
     if entry.action == "unit_merged":
         name = f"{before.get('unit', '')} → {after.get('unit', '')}"
     if entry.action in CHANGE_ACTIONS:
         for key, new in after.items():
+            if key in NAMING_FIELDS and key not in before:
+                continue  # names the object (shown after the headline), not a change
             label = FIELD_LABELS.get(key, key.replace("_", " "))
             changes.append(f"{label}: {_show(key, before.get(key))} → {_show(key, new)}")
     return {"headline": headline, "name": name, "changes": changes}

@@ -6,7 +6,8 @@ from flask import request
 
 from pilotmgr.api import body, bp, created, ok, user
 from pilotmgr.pilots import service as pilots
-from pilotmgr.results import evidence, selection, service
+from pilotmgr.results import evaluations, evidence, selection, service
+from pilotmgr.results.models import CRITERIA
 
 
 def _num(value):
@@ -49,20 +50,50 @@ def add_evidence(pilot_id):
         request.form.get("note", ""),
         request.form.get("measurement_id"),
     )
-    return created(
-        {"id": found.id, "filename": found.filename, "size": found.size, "sha256": found.sha256}
-    )
+    return created(evidence_json(found))
+
+
+def evidence_json(found) -> dict:
+    return {
+        "id": found.id,
+        "filename": found.filename,
+        "size": found.size,
+        "sha256": found.sha256,
+        "note": found.note,
+        "retracted_at": found.retracted_at.isoformat() if found.retracted_at else None,
+        "retraction_reason": found.retraction_reason,
+    }
+
+
+@bp.post("/evidence/<evidence_id>/retraction")
+def retract_evidence(evidence_id):
+    found, pilot = evidence.find_evidence(user(), evidence_id)
+    return ok(evidence_json(evidence.retract_evidence(user(), found, pilot, body())))
+
+
+@bp.post("/pilots/<pilot_id>/evaluators")
+def name_evaluator(pilot_id):
+    pilot = pilots.pilot_detail(user(), pilot_id)
+    found = evaluations.name_evaluator(user(), pilot, body())
+    return created({"pilot_id": pilot.id, "evaluator": _email(found.user_id)})
+
+
+def _email(user_id: int) -> str:
+    from pilotmgr.auth.models import User
+    from pilotmgr.extensions import db
+
+    return db.session.get(User, user_id).email
 
 
 @bp.post("/pilots/<pilot_id>/evaluations")
 def add_evaluation(pilot_id):
     pilot = pilots.pilot_detail(user(), pilot_id)
-    found = service.evaluate(user(), pilot, body())
+    found = evaluations.evaluate(user(), pilot, body())
     return created(
         {
             "id": found.id,
             "pilot_id": pilot.id,
-            "scores": {c: getattr(found, c) for c in service.CRITERIA},
+            "scores": {c: getattr(found, c) for c in CRITERIA},
             "comment": found.comment,
         }
     )

@@ -13,8 +13,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pilotmgr.core import audit
-from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import can_view_pilot, require
+from pilotmgr.core import validate as v
+from pilotmgr.core.clock import now
+from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed
+from pilotmgr.core.permissions import can_edit_pilot, can_update_target, can_view_pilot, require
 from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
 from pilotmgr.results.models import Evidence, Measurement
@@ -150,12 +152,18 @@ def save_file(actor, pilot, file, note: str = "", **links) -> Evidence:
 
 
 def evidence_for(pilot) -> list[Evidence]:
+    """The files behind the pilot's results (its own and its tasks' products), oldest first.
+
+    Retracted files are listed too (struck through, with who, when and why); files of a
+    rollout target, the regulation and the discussion are shown where they belong.
+    """
     return list(
         db.session.scalars(
             select(Evidence)
             .where(
                 Evidence.pilot_id == pilot.id,
                 Evidence.rollout_target_id.is_(None),
+                Evidence.comment_id.is_(None),
                 Evidence.purpose == "",
             )
             .order_by(Evidence.id)
@@ -163,14 +171,83 @@ def evidence_for(pilot) -> list[Evidence]:
     )
 
 
-def get_evidence(user, evidence_id) -> tuple[Evidence, Path]:
+def find_evidence(user, evidence_id) -> tuple[Evidence, object]:
+    """A file and its pilot, if `user` may see the pilot; else NotFound."""
+    from pilotmgr.core.validate import row_id
     from pilotmgr.pilots.models import Pilot
 
-    found = db.session.get(Evidence, int(evidence_id)) if str(evidence_id).isdigit() else None
+    number = row_id(evidence_id)
+    found = db.session.get(Evidence, number) if number else None
     pilot = db.session.get(Pilot, found.pilot_id) if found else None
     if pilot is None or not can_view_pilot(user, pilot):
+        raise NotFound()
+    return found, pilot
+
+
+def get_evidence(user, evidence_id) -> tuple[Evidence, Path]:
+    """A file to download: a retracted one is no longer offered."""
+    found, _pilot = find_evidence(user, evidence_id)
+    if found.retracted_at is not None:
         raise NotFound()
     path = upload_dir() / found.stored_name
     if not path.is_file():
         raise NotFound()
     return found, path
+
+
+#: Once a pilot is scaled or closed its record is final: nothing is retracted any more.
+FINAL_STAGES = ("scaled", "closed")
+
+
+def can_retract(user, found: Evidence, pilot) -> bool:
+    """Its uploader, the pilot's editors, and for a target's file those who update the target."""
+    if found.retracted_at is not None or pilot.stage in FINAL_STAGES:
+        return False
+    if found.uploaded_by_id == user.id or can_edit_pilot(user, pilot):
+        return True
+    if found.rollout_target_id is not None:
+        from pilotmgr.rollout.models import RolloutTarget
+
+        target = db.session.get(RolloutTarget, found.rollout_target_id)
+        return target is not None and can_update_target(user, target)
+    return False
+
+
+def check_retractable(user, found: Evidence, pilot) -> None:
+    """Raise why `user` cannot retract this file (already retracted, final, not theirs)."""
+    if found.retracted_at is not None:
+        raise Conflict(str(_l("This file was already retracted.")))
+    if pilot.stage in FINAL_STAGES:
+        raise Conflict(
+            str(_l("The pilot's record is final: its files can no longer be retracted."))
+        )
+    require(can_retract(user, found, pilot), str(_l("You may not retract this file.")))
+
+
+def retract_evidence(actor, found: Evidence, pilot, data) -> Evidence:
+    """Take back a file uploaded by mistake, with a reason: it is no longer offered or counted.
+
+    The row and the file stay (the history names it with its SHA-256), so what was once
+    attached can still be accounted for.
+    """
+    if found.retracted_at is not None:
+        raise Conflict(str(_l("This file was already retracted.")))
+    if pilot.stage in FINAL_STAGES:
+        raise Conflict(
+            str(_l("The pilot's record is final: its files can no longer be retracted."))
+        )
+    require(can_retract(actor, found, pilot), str(_l("You may not retract this file.")))
+    reason = v.parse(data, {"reason": v.text(2000, required=True)})["reason"]
+    found.retracted_at, found.retracted_by_id = now(), actor.id
+    found.retraction_reason = reason
+    db.session.flush()
+    audit.record(
+        actor=actor,
+        obj=found,
+        action="retract",
+        pilot_id=pilot.id,
+        after={"name": found.filename, "sha256": found.sha256},
+        comment=reason,
+        unit_code=pilot.unit.code,
+    )
+    return found

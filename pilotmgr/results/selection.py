@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -20,14 +21,16 @@ from pilotmgr.core.errors import (
     ServiceError,
     ValidationFailed,
 )
-from pilotmgr.core.permissions import has_authority, visible_pilots_clause
+from pilotmgr.core.permissions import can_view_pilot, has_authority, visible_pilots_clause
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import Request
 from pilotmgr.pilots.models import Challenge, Pilot
 from pilotmgr.pilots.transitions import check, transition
+from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import mean_attainment
+from pilotmgr.results.evaluations import composite, criterion_means, weights_for
 from pilotmgr.results.models import CRITERIA, Evaluation, Selection
-from pilotmgr.results.service import composite, criterion_means, kpi_results, weights_for
+from pilotmgr.results.service import kpi_results
 
 #: Shown on the page and used by the API: the order candidates are ranked in.
 RANKING_RULE = _l(
@@ -147,12 +150,29 @@ def comparison_chart(candidates: list[Candidate]) -> str:
         [
             (c.pilot.title, float(c.composite) if c.composite is not None else None)
             for c in candidates
-        ]
+        ],
+        name=str(_l("Composite score (1–5)")),
     )
 
 
-def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
-    """One decision: the selected move on, the others close or extend — all of it or none."""
+@dataclass
+class SelectionPlan:
+    """What one selection decision will do, checked and ready to apply (nothing moved yet)."""
+
+    challenge: Challenge
+    candidates: list[Pilot]
+    selected: list[Pilot]
+    others: list[Pilot]
+    others_fate: str  # "not_selected" or "extend"
+    formulas: dict[int, str]
+    rationale: str
+    lessons: str
+    new_end_date: date | None
+    moves: list = field(default_factory=list)
+
+
+def plan_selection(actor, challenge: Challenge, data: Mapping) -> SelectionPlan:
+    """Check a selection as `select_pilots` would, changing nothing (for the confirmation page)."""
     if actor.role not in (Role.head, Role.admin):
         raise PermissionDenied(str(_l("Only heads and administrators do this.")))
     values = v.parse(
@@ -192,76 +212,120 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
         errors["lessons"] = [str(_l("Lessons learned are required when pilots close."))]
     if errors:
         raise ValidationFailed(errors)
-    denied = [p for p in candidates if not has_authority(actor, p.unit)]
-    if denied:
-        raise PermissionDenied(
-            str(
-                _l(
-                    "You need authority over every candidate: %(titles)s",
-                    titles=", ".join(p.title for p in denied),
-                )
-            )
-        )
-    moves = [
-        (p, {"to": "selected", "comment": values["rationale"]})
-        for p in candidates
-        if p.id in selected_ids
-    ]
+    _check_authority(actor, candidates)
+    plan = SelectionPlan(
+        challenge=challenge,
+        candidates=candidates,
+        selected=[by_id[i] for i in selected_ids],
+        others=others,
+        others_fate=values["others"],
+        formulas=formulas,
+        rationale=values["rationale"],
+        lessons=values.get("lessons") or "",
+        new_end_date=values.get("new_end_date"),
+    )
+    plan.moves = [(p, {"to": "selected", "comment": plan.rationale}) for p in plan.selected]
     for p in others:
-        if values["others"] == "extend":
-            moves.append(
-                (
-                    p,
-                    {
-                        "to": "piloting",
-                        "comment": values["rationale"],
-                        "new_end_date": values["new_end_date"],
-                    },
-                )
-            )
+        if plan.others_fate == "extend":
+            move = {"to": "piloting", "comment": plan.rationale, "new_end_date": plan.new_end_date}
         else:
-            moves.append(
-                (
-                    p,
-                    {
-                        "to": "closed",
-                        "outcome": "not_selected",
-                        "comment": values["rationale"],
-                        "lessons": values.get("lessons") or "",
-                    },
-                )
-            )
-    _check_all(actor, moves)
+            move = {
+                "to": "closed",
+                "outcome": "not_selected",
+                "comment": plan.rationale,
+                "lessons": plan.lessons,
+            }
+        plan.moves.append((p, move))
+    _check_all(actor, plan.moves)
+    return plan
+
+
+def outside_authority(user, challenge: Challenge) -> int:
+    """How many of the challenge's candidates under evaluation `user` has no authority over."""
+    candidates = db.session.scalars(
+        select(Pilot)
+        .where(Pilot.challenge_id == challenge.id, Pilot.stage == "evaluating")
+        .options(selectinload(Pilot.unit))
+    )
+    return sum(1 for p in candidates if not has_authority(user, p.unit))
+
+
+def _check_authority(actor, candidates: list[Pilot]) -> None:
+    """Every candidate must be under the actor's authority; name only those they may see."""
+    denied = [p for p in candidates if not has_authority(actor, p.unit)]
+    if not denied:
+        return
+    visible = [p.title for p in denied if can_view_pilot(actor, p)]
+    hidden = len(denied) - len(visible)
+    names = ", ".join(visible)
+    if hidden:
+        extra = str(_l("%(n)s more outside your units", n=hidden))
+        names = f"{names}, {extra}" if names else extra
+    raise PermissionDenied(
+        str(
+            _l("You need authority over every candidate under evaluation: %(titles)s", titles=names)
+        )
+    )
+
+
+def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
+    """One decision: the selected move on, the others close or extend — all of it or none.
+
+    Each candidate's owner is told what became of their pilot.
+    """
+    plan = plan_selection(actor, challenge, data)
+    selected_ids = [p.id for p in plan.selected]
     # The figures the decision is taken on, before any pilot moves.
-    ranking = ranking_record(actor, challenge, [p.id for p in candidates])
-    for pilot, move in moves:
+    ranking = ranking_record(actor, challenge, [p.id for p in plan.candidates])
+    for pilot, move in plan.moves:
         if pilot.id in selected_ids:
-            pilot.success_formula = formulas[pilot.id]
-        pilot.lessons = values.get("lessons") or pilot.lessons
+            pilot.success_formula = plan.formulas[pilot.id]
+        pilot.lessons = plan.lessons or pilot.lessons
         transition(actor, pilot, move)
     decision = Selection(
         challenge_id=challenge.id,
         decided_by_id=actor.id,
         selected_ids=",".join(str(i) for i in selected_ids),
-        other_ids=",".join(str(p.id) for p in others),
-        others=values["others"],
-        rationale=values["rationale"],
-        lessons=values.get("lessons") or "",
+        other_ids=",".join(str(p.id) for p in plan.others),
+        others=plan.others_fate,
+        rationale=plan.rationale,
+        lessons=plan.lessons,
         ranking=ranking,
     )
     db.session.add(decision)
     db.session.flush()
-    for pilot, _move in moves:
+    for pilot, _move in plan.moves:
         audit.record(
             actor=actor,
             obj=decision,
             action="create",
             pilot_id=pilot.id,
             after={"selected": decision.selected_ids, "others": decision.others},
-            comment=values["rationale"],
+            comment=plan.rationale,
             unit_code=pilot.unit.code,
         )
+    _tell_owners(actor, plan, decision)
     return decision
+
+
+def _tell_owners(actor, plan: SelectionPlan, decision: Selection) -> None:
+    for pilot, move in plan.moves:
+        if move["to"] == "selected":
+            kind, params = "selected", {}
+        elif move["to"] == "piloting":
+            kind, params = "extended", {"due": plan.new_end_date}
+        else:
+            kind, params = "not_selected", {"challenge": plan.challenge.title}
+        notify(
+            kind,
+            [pilot.owner_id],
+            # One owner may own several candidates: each pilot's news is its own event.
+            cause=f"selection-{decision.id}-pilot-{pilot.id}",
+            actor=actor,
+            pilot=pilot,
+            comment=plan.rationale,
+            **params,
+        )
 
 
 def _check_all(actor, moves) -> None:
@@ -311,4 +375,11 @@ def _formulas(raw, selected_ids: list[int]) -> dict[int, str]:
     return {}
 
 
-__all__ = ["CRITERIA", "RANKING_RULE", "comparison", "select_pilots"]
+__all__ = [
+    "CRITERIA",
+    "RANKING_RULE",
+    "SelectionPlan",
+    "comparison",
+    "plan_selection",
+    "select_pilots",
+]

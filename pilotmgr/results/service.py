@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
@@ -26,14 +25,14 @@ from pilotmgr.core.permissions import (
 )
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Kpi, Pilot, Task
+from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import Attainment, attainment, mean_attainment
+from pilotmgr.results.evaluations import can_evaluate, composite, weights_for
 from pilotmgr.results.models import (
     CRITERIA,
-    CriterionWeights,
     Evaluation,
     KpiVerdict,
     Measurement,
-    PilotEvaluator,
 )
 
 RECORDING_STAGES = ("piloting", "evaluating")
@@ -67,12 +66,22 @@ def can_review(user, pilot, measurement=None) -> bool:
     return True
 
 
-def can_evaluate(user, pilot) -> bool:
-    if pilot.stage != "evaluating":
-        return False
-    if has_authority(user, pilot.unit):
-        return True
-    return bool(db.session.get(PilotEvaluator, (pilot.id, user.id)))
+def require_can_record(user, pilot, message=None) -> None:
+    require(
+        can_record(user, pilot), str(message or _l("You may not record values for this pilot."))
+    )
+
+
+def require_can_review(user, pilot, measurement=None) -> None:
+    require(can_review(user, pilot, measurement), str(_l("You may not review this value.")))
+
+
+def require_head(user, pilot) -> None:
+    """Verdicts and evaluators are for heads with authority over the pilot's unit."""
+    require(
+        has_authority(user, pilot.unit),
+        str(_l("Only heads with authority over the pilot's unit do this.")),
+    )
 
 
 # --- measurements ---------------------------------------------------------------------------
@@ -87,7 +96,7 @@ def get_kpi(user, kpi_id) -> tuple[Kpi, Pilot]:
 
 
 def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurement:
-    require(can_record(actor, pilot), str(_l("You may not record values for this pilot.")))
+    require_can_record(actor, pilot)
     values = v.parse(
         data,
         {
@@ -121,7 +130,7 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
     )
     db.session.add(found)
     db.session.flush()
-    audit.record(
+    entry = audit.record(
         actor=actor,
         obj=found,
         action="create",
@@ -130,7 +139,35 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
         comment=found.correction_reason,
         unit_code=pilot.unit.code,
     )
+    db.session.flush()
+    notify(
+        "value_submitted",
+        reviewers(pilot),
+        cause=f"history-{entry.id}",
+        actor=actor,
+        pilot=pilot,
+        url=f"/pilots/{pilot.id}#kpi-{kpi.id}",
+        kpi=kpi.name,
+        value=found.value,
+        day=found.measured_on,
+        reason=found.correction_reason,
+    )
     return found
+
+
+def reviewers(pilot: Pilot) -> list:
+    """Whom a new value is put before: its owner and the nearest heads above its unit.
+
+    Every head above the unit may review it, but a ministry's head is not told of each value
+    of every province: the heads of the closest unit (at or above the pilot's) that has any.
+    Nobody reviews their own value (notify never tells the actor).
+    """
+    from pilotmgr.auth.service import heads_of
+
+    heads = heads_of(pilot.unit)
+    depth = {int(part): n for n, part in enumerate(pilot.unit.path.strip("/").split("/"))}
+    nearest = max((depth.get(h.unit_id, -1) for h in heads), default=None)
+    return [pilot.owner_id, *(h for h in heads if depth.get(h.unit_id, -1) == nearest)]
 
 
 def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
@@ -144,7 +181,7 @@ def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
 
 
 def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: Mapping):
-    require(can_review(actor, pilot, found), str(_l("You may not review this value.")))
+    require_can_review(actor, pilot, found)
     if data.get("version") not in (None, ""):
         check_version(found, data["version"])
     values = v.parse(
@@ -158,7 +195,7 @@ def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: 
     found.reviewed_by_id, found.reviewed_at = actor.id, now()
     found.review_comment = values.get("comment") or ""
     db.session.flush()
-    audit.record(
+    entry = audit.record(
         actor=actor,
         obj=found,
         action="update",
@@ -168,6 +205,20 @@ def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: 
         comment=found.review_comment,
         unit_code=pilot.unit.code,
     )
+    if found.status == "rejected":
+        db.session.flush()
+        notify(
+            "value_rejected",
+            [found.submitted_by_id],
+            cause=f"history-{entry.id}",
+            actor=actor,
+            pilot=pilot,
+            url=f"/pilots/{pilot.id}#kpi-{kpi.id}",
+            kpi=kpi.name,
+            value=found.value,
+            day=found.measured_on,
+            reason=found.review_comment,
+        )
     return found
 
 
@@ -186,7 +237,10 @@ class KpiResult:
     def chart(self) -> str:
         """The approved values against baseline and target, as SVG: drawn only when shown."""
         return kpi_chart(
-            [(m.measured_on, m.value) for m in self.approved], self.kpi.baseline, self.kpi.target
+            [(m.measured_on, m.value) for m in self.approved],
+            self.kpi.baseline,
+            self.kpi.target,
+            name=self.kpi.name,
         )
 
 
@@ -251,95 +305,9 @@ def people_by_id(ids) -> dict[int, User]:
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-# --- evaluations ------------------------------------------------------------------------------
-
-
-def weights_for(programme_id: int | None) -> dict[str, Decimal]:
-    row = db.session.get(CriterionWeights, programme_id) if programme_id else None
-    return {c: Decimal(getattr(row, c)) if row else Decimal(1) for c in CRITERIA}
-
-
-def composite(evaluations: list[Evaluation], weights: dict[str, Decimal]) -> Decimal | None:
-    """The weighted mean of the criteria for each evaluator, averaged over evaluators."""
-    total_weight = sum(weights.values())
-    if not evaluations or not total_weight:
-        return None
-    each = [
-        sum(Decimal(getattr(e, c)) * weights[c] for c in CRITERIA) / total_weight
-        for e in evaluations
-    ]
-    return (sum(each) / len(each)).quantize(Decimal("0.01"))
-
-
-def criterion_means(evaluations: list[Evaluation]) -> dict[str, Decimal | None]:
-    if not evaluations:
-        return {c: None for c in CRITERIA}
-    return {
-        c: (sum(Decimal(getattr(e, c)) for e in evaluations) / len(evaluations)).quantize(
-            Decimal("0.1")
-        )
-        for c in CRITERIA
-    }
-
-
-def evaluate(actor, pilot: Pilot, data: Mapping) -> Evaluation:
-    require(can_evaluate(actor, pilot), str(_l("You may not evaluate this pilot now.")))
-    scores = data.get("scores")
-    if scores is None:
-        scores = {c: data.get(c) for c in CRITERIA}
-    if not isinstance(scores, Mapping):
-        raise ValidationFailed({"scores": [str(_l("Expected an object."))]})
-    values = v.parse(scores, {c: v.integer(1, 5, required=True) for c in CRITERIA})
-    comment = v.parse(data, {"comment": v.text(5000)}).get("comment") or ""
-    found = db.session.scalar(
-        select(Evaluation).where(
-            Evaluation.pilot_id == pilot.id, Evaluation.evaluator_id == actor.id
-        )
-    )
-    before = {c: getattr(found, c) for c in CRITERIA} if found else {}
-    found = found or Evaluation(pilot_id=pilot.id, evaluator_id=actor.id)
-    for c in CRITERIA:
-        setattr(found, c, values[c])
-    found.comment = comment
-    db.session.add(found)
-    db.session.flush()
-    audit.record(
-        actor=actor,
-        obj=found,
-        action="update" if before else "create",
-        pilot_id=pilot.id,
-        before=before,
-        after=values,
-        comment=comment,
-        unit_code=pilot.unit.code,
-    )
-    return found
-
-
-def name_evaluator(actor, pilot: Pilot, email: str) -> PilotEvaluator:
-    require(has_authority(actor, pilot.unit), str(_l("Only heads name evaluators.")))
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user is None:
-        raise ValidationFailed({"email": [str(_l("No such user."))]})
-    found = db.session.get(PilotEvaluator, (pilot.id, user.id))
-    if found is None:
-        found = PilotEvaluator(pilot_id=pilot.id, user_id=user.id, named_by_id=actor.id)
-        db.session.add(found)
-        db.session.flush()
-        audit.record(
-            actor=actor,
-            obj=pilot,
-            action="update",
-            pilot_id=pilot.id,
-            after={"evaluator": user.email},
-            unit_code=pilot.unit.code,
-        )
-    return found
-
-
 def set_verdict(actor, kpi: Kpi, pilot: Pilot, computed: str, data: Mapping) -> KpiVerdict:
     """The selecting head confirms the computed verdict, or overrides it with a reason."""
-    require(has_authority(actor, pilot.unit), str(_l("Only heads confirm verdicts.")))
+    require_head(actor, pilot)
     values = v.parse(data, {"verdict": v.choice(VERDICTS, required=True), "reason": v.text(2000)})
     if values["verdict"] != computed and not values.get("reason"):
         raise ValidationFailed(
@@ -393,30 +361,3 @@ def pilot_results(user, pilot: Pilot) -> dict:
         "is_head": has_authority(user, pilot.unit) or is_admin(user),
         "criteria": CRITERIA,
     }
-
-
-def set_weights(actor, programme_id: int, data: Mapping) -> CriterionWeights:
-    """An administrator sets how much each criterion counts in a programme's composite score."""
-    from pilotmgr.pilots.models import Programme
-
-    require(is_admin(actor), str(_l("Only administrators set criterion weights.")))
-    if db.session.get(Programme, programme_id) is None:
-        raise NotFound()
-    values = v.parse(data, {c: v.decimal(Decimal(0), required=True) for c in CRITERIA})
-    if not sum(values.values()):
-        raise ValidationFailed({CRITERIA[0]: [str(_l("At least one criterion must count."))]})
-    found = db.session.get(CriterionWeights, programme_id)
-    before = {c: getattr(found, c) for c in CRITERIA} if found else {}
-    found = found or CriterionWeights(programme_id=programme_id)
-    for c in CRITERIA:
-        setattr(found, c, values[c])
-    db.session.add(found)
-    db.session.flush()
-    audit.record(
-        actor=actor,
-        obj=db.session.get(Programme, programme_id),
-        action="update",
-        before=before,
-        after=values,
-    )
-    return found

@@ -263,7 +263,7 @@ def test_programme_weights_change_the_composite_and_only_admins_set_them(contest
         f"/programmes/{programme_id}/weights", data=zero | {"csrf_token": client.csrf}
     )
     assert bad.status_code == 302  # refused with a message; nothing changed
-    from pilotmgr.results.service import weights_for
+    from pilotmgr.results.evaluations import weights_for
 
     assert (
         weights_for(programme_id)["effectiveness"] == 1 and weights_for(programme_id)["cost"] == 0

@@ -100,6 +100,9 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ),
     ("POST", "results.upload", "/pilots/{pilot}/evidence"): "ok ok 404 ok ok ok 404 403 login",
     ("GET", "results.download", "/evidence/{missing}"): "404 404 404 404 404 404 404 404 login",
+    ("POST", "results.retract", "/evidence/{missing}/retraction"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
     ("GET", "results.comparison", "/challenges/{challenge}/comparison"): (
         "200 200 200 200 200 200 200 200 login"
     ),
@@ -256,7 +259,8 @@ def _form(endpoint: str, world: dict) -> dict:
         "results.evaluate": {
             c: "4" for c in ("feasibility", "effectiveness", "needs_fit", "cost", "scalability")
         },
-        "results.name_evaluator": {"email": emails["viewer"]},
+        "results.name_evaluator": {"evaluator": emails["other_lead"]},
+        "results.retract": {"reason": "Tải nhầm tệp"},
         "memos.issue": {"kind": "pilot_approval", "lang": "vi"},
         "results.select": {"others": "not_selected", "rationale": "Lý do", "lessons": "Bài học"},
         "rollout.add_targets": {"under": codes["ministry"], "due_date": "2027-03-01"},
