@@ -10,6 +10,7 @@ from sqlalchemy import select
 from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.permissions import has_authority, require, target_updater
+from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.rollout.models import TARGET_STATUSES, RolloutTarget
@@ -89,7 +90,8 @@ def bulk_update(actor, pilot: Pilot, data: Mapping) -> list[RolloutTarget]:
         changed.append(target)
     db.session.flush()
     if changed:
-        record_status(actor, pilot, sorted(changed, key=lambda t: t.unit.path), status, note)
+        ordered = sorted(changed, key=lambda t: (fold(t.unit.name), t.id))
+        record_status(actor, pilot, ordered, status, note)
     return changed
 
 

@@ -21,6 +21,7 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.pilots.service import find_unit, find_user
@@ -121,7 +122,7 @@ def _parse(data: Mapping) -> dict:
 
 
 def level_units(level: str, parent: Unit | None, unit: Unit | None) -> list[Unit]:
-    """The active units a level names, in tree order."""
+    """The active units a level names, by name as a reader looks them up."""
     if level == "unit":
         return [unit] if unit is not None else []
     query = select(Unit).where(Unit.is_active).order_by(Unit.path)
@@ -135,7 +136,7 @@ def level_units(level: str, parent: Unit | None, unit: Unit | None) -> list[Unit
         )
     else:
         query = query.where(Unit.parent_id == parent.id)
-    return list(db.session.scalars(query))
+    return sorted(db.session.scalars(query), key=lambda u: (fold(u.name), u.id))
 
 
 def _plan(pilot: Pilot, values: dict) -> Plan:

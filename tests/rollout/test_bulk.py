@@ -55,7 +55,7 @@ def test_a_head_marks_ticked_targets_done_with_one_note_and_one_entry(org, api, 
     assert entry.comment == "Đã vận hành, có biên bản."
     shown = describe(entry)
     assert shown["headline"] == "Ghi nhận đã phổ cập xong tại"
-    assert shown["name"] == "Tỉnh Bắc Ninh, Thành phố Hồ Chí Minh"
+    assert shown["name"] == "Thành phố Hồ Chí Minh, Tỉnh Bắc Ninh"
 
 
 def test_one_refused_target_stops_all_and_says_which_and_why(org, api, three):
@@ -150,7 +150,7 @@ def test_the_board_ticks_and_applies_and_keeps_what_was_ticked_on_a_mistake(org,
     assert done.status_code == 302
     assert _statuses(org.pilot) == {"BNH": "done", "HNI": "done", "HCM": "in_progress"}
     history = client.get(f"/pilots/{org.pilot.id}").get_data(as_text=True)
-    assert "Ghi nhận đã phổ cập xong tại: <em>Tỉnh Bắc Ninh, Thành phố Hà Nội</em>" in history
+    assert "Ghi nhận đã phổ cập xong tại: <em>Thành phố Hà Nội, Tỉnh Bắc Ninh</em>" in history
 
 
 def test_the_board_asks_to_tick_something(org, login, three):
