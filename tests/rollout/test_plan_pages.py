@@ -4,11 +4,14 @@ mistake brings the form back filled, the message beside the field, in Vietnamese
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from sqlalchemy import select
 
+from pilotmgr.auth.models import User
 from pilotmgr.extensions import db
 from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.units.models import Unit
 from tests.rollout.conftest import add_target
 
 
@@ -200,3 +203,29 @@ def test_a_planner_changes_the_responsible_person_on_the_target_page(org, login,
         2,
         make.days(20),
     )
+
+
+def test_an_english_reader_gets_the_rollout_pages_in_english(org, login, make):
+    head = make.user("head", org.ministry, lang="en")
+    target = add_target(org.pilot, org.bn, org.head_bn, due=make.days(9))
+    client = login(head)
+    pages = [
+        client.get(f"/pilots/{org.pilot.id}").get_data(as_text=True).split('id="rollout"')[1],
+        client.get(f"/pilots/{org.pilot.id}/rollout").get_data(as_text=True),
+        client.get(f"/rollout-targets/{target.id}").get_data(as_text=True),
+        _plan(client, org.pilot, due_date=make.days(9).isoformat()).get_data(as_text=True),
+    ]
+    assert "The provinces and centrally-run cities" in pages[0]
+    assert "Update the ticked targets together" in pages[1]
+    assert "Remove from the rollout plan" in pages[2]
+    assert "Nobody would answer for 1 of these units:" in pages[3]
+    # The data (names of units, people, the pilot) and the language switch stay as they are.
+    data = [u.name for u in db.session.scalars(select(Unit))]
+    data += [u.name for u in db.session.scalars(select(User))]
+    data += [org.pilot.title, org.pilot.summary, org.pilot.success_formula, "Tiếng Việt"]
+    for html in pages:
+        text = unescape(re.sub(r"<[^>]+>", " ", html))
+        for name in sorted(data, key=len, reverse=True):
+            text = text.replace(name, "")
+        words = set(re.findall(r"\w*[ạảãàáâậầấẩẫăắằặẳẵđêềếểễệôồốổỗộơờớởỡợưừứửữự]\w*", text))
+        assert not words, words
