@@ -16,12 +16,13 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         200,
     ),
     ("get", "/me", "The caller (email, name, role, unit, lang, calendar_url)", None, 200),
-    ("get", "/units", "Organisation units", None, 200),
+    ("get", "/units", "Organisation units; filter kind (ministry, province, ...)", None, 200),
     (
         "post",
         "/units",
-        "Create a unit (admin)",
-        {"code": "string", "name": "string", "parent": "string"},
+        "Create a unit (admin); kind (ministry, province, agency, department, division) is "
+        "read from the name when not given",
+        {"code": "string", "name": "string", "parent": "string", "kind": "string"},
         201,
     ),
     ("get", "/users", "Users the caller may see", None, 200),
@@ -222,9 +223,29 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
     ),
     (
         "post",
-        "/pilots/{id}/rollout/targets",
-        "Add one rollout target (unit) or one per unit directly under a unit (under)",
+        "/pilots/{id}/rollout/preview",
+        "The units a plan would reach (level: provinces, departments, children or unit; parent, "
+        "unit), which are targets already and which would have nobody answerable; changes nothing",
         {
+            "level": "string",
+            "parent": "string",
+            "unit": "string",
+            "responsible": "string",
+            "due_date": "date",
+            "wave": "integer",
+        },
+        200,
+    ),
+    (
+        "post",
+        "/pilots/{id}/rollout/targets",
+        "Plan rollout targets in one action: a level (provinces, departments of parent, children "
+        "of parent, or one unit) and optionally the units (codes) kept from its preview; or, as "
+        "before, one unit (unit) or every unit directly under one (under)",
+        {
+            "level": "string",
+            "parent": "string",
+            "units": "array",
             "unit": "string",
             "under": "string",
             "responsible": "string",
@@ -234,17 +255,35 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         201,
     ),
     (
+        "post",
+        "/pilots/{id}/rollout/bulk",
+        "One status and one note for several targets (targets: ids or {id, version}); all or "
+        "none: a refused target is named with the reason",
+        {"targets": "array", "status": "string", "note": "string"},
+        200,
+    ),
+    (
         "patch",
         "/rollout-targets/{id}",
-        "Update a rollout target (blocked needs blocked_reason; send the version you read)",
+        "Update a rollout target (blocked needs blocked_reason; due_date, responsible and wave "
+        "are for planners; send the version you read)",
         {
             "status": "string",
             "note": "string",
             "blocked_reason": "string",
             "due_date": "date",
+            "responsible": "string",
+            "wave": "integer",
             "version": "integer",
         },
         200,
+    ),
+    (
+        "delete",
+        "/rollout-targets/{id}",
+        "Remove a target that has not started, with a reason (planners); answers 204",
+        {"reason": "string"},
+        204,
     ),
     (
         "post",

@@ -51,6 +51,17 @@ DEPARTMENTS = [
     ("TC", "Sở Tài chính"),
 ]
 PROVINCES_WITH_DEPARTMENTS = ("HNI", "HCM", "DNG", "BNH", "QNH")
+#: What a province's name begins with before the place itself.
+PROVINCE_PREFIXES = ("Thành phố ", "Tỉnh ")
+
+
+def department_name(department: str, province: str) -> str:
+    """ "Sở Y tế" of "Thành phố Hà Nội" is "Sở Y tế Hà Nội": the place without its prefix."""
+    for prefix in PROVINCE_PREFIXES:
+        if province.startswith(prefix):
+            return f"{department} {province[len(prefix) :]}"
+    return f"{department} {province}"
+
 
 PASSWORD = "demo-pilotmgr"
 

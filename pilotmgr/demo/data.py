@@ -70,20 +70,20 @@ def load_demo(today: date | None = None) -> str:
 
 
 def _units(ctx: DemoContext) -> None:
-    def add(code, name, parent=None):
+    def add(code, name, kind, parent=None):
         ctx.units[code] = unit_service.create_unit(
-            None, {"code": code, "name": name, "parent": parent}
+            None, {"code": code, "name": name, "parent": parent, "kind": kind}
         )
 
     ministry_code, ministry_name = catalog.MINISTRY
-    add(ministry_code, ministry_name)
+    add(ministry_code, ministry_name, "ministry")
     for code, name in catalog.MINISTRY_DEPARTMENTS:
-        add(code, name, ministry_code)
+        add(code, name, "agency", ministry_code)
     for code, name in catalog.PROVINCES:
-        add(code, name, ministry_code)
+        add(code, name, "province", ministry_code)
         if code in catalog.PROVINCES_WITH_DEPARTMENTS:
             for suffix, dept in catalog.DEPARTMENTS:
-                add(f"{code}-{suffix}", f"{dept} {name.split(' ', 1)[1]}", code)
+                add(f"{code}-{suffix}", catalog.department_name(dept, name), "department", code)
 
 
 def _users(ctx: DemoContext) -> None:

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from pilotmgr.auth.models import User
+from pilotmgr.auth.models import Role, User
 from pilotmgr.core.audit import jsonable
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Task
@@ -45,6 +45,50 @@ def place_of(chain: list[Unit]) -> str:
     return DEFAULT_PLACE
 
 
+def decision_maker(pilot: Pilot, chain: list[Unit], kind: str) -> Unit:
+    """The unit whose leadership a memo is addressed to: the one that decides.
+
+    A memo goes up from the pilot's unit to the unit above it. A rollout is decided by a unit
+    whose authority covers every target unit too, so its memo goes up to the nearest unit above
+    them all (a rollout to the provinces, to the ministry) — and on to the nearest such unit
+    that has a head who can decide, when that one has none.
+    """
+    default = chain[1] if len(chain) > 1 else chain[0]
+    if kind != "rollout":
+        return default
+    paths = [default.path, pilot.unit.path]
+    paths += db.session.scalars(
+        select(Unit.path)
+        .join(RolloutTarget, RolloutTarget.unit_id == Unit.id)
+        .where(RolloutTarget.pilot_id == pilot.id)
+    ).all()
+    shared = _shared_ids(paths)
+    covering = [u for u in chain if u.id in shared]  # nearest first
+    if not covering:  # targets in another tree: the top of the pilot's own
+        return chain[-1]
+    with_head = set(
+        db.session.scalars(
+            select(User.unit_id).where(
+                User.unit_id.in_([u.id for u in covering]),
+                User.role == Role.head,
+                User.is_active_account,
+            )
+        )
+    )
+    return next((u for u in covering if u.id in with_head), covering[0])
+
+
+def _shared_ids(paths: list[str]) -> set[int]:
+    """The ids of the units every one of the materialised paths passes through."""
+    parts = [[int(i) for i in p.strip("/").split("/") if i] for p in paths]
+    shared = []
+    for ids in zip(*parts, strict=False):
+        if len(set(ids)) != 1:
+            break
+        shared.append(ids[0])
+    return set(shared)
+
+
 def subject(kind: str, pilot: Pilot, challenge: Challenge | None) -> str:
     """What the memo is about (printed after "V/v"), in the current locale."""
     if kind == "pilot_approval":
@@ -60,6 +104,7 @@ def build(kind: str, lang: str, pilot: Pilot, issuer: User, today: date) -> dict
     challenge = db.session.get(Challenge, pilot.challenge_id) if pilot.challenge_id else None
     chain = _ancestors(pilot.unit)
     parent = chain[1] if len(chain) > 1 else None
+    recipient = decision_maker(pilot, chain, kind)
     with force_locale(lang):
         data = {
             "kind": kind,
@@ -72,7 +117,7 @@ def build(kind: str, lang: str, pilot: Pilot, issuer: User, today: date) -> dict
                 "name": pilot.unit.name,
                 "parent_name": parent.name if parent else "",
             },
-            "recipient": parent.name if parent else pilot.unit.name,
+            "recipient": recipient.name,
             "subject": subject(kind, pilot, challenge),
             "pilot": _pilot(pilot, challenge),
             "proposer": {"name": pilot.owner.name, "email": pilot.owner.email},

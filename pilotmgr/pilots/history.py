@@ -27,6 +27,12 @@ ACTION_LABELS = {
     "unit_merged": _l("Moved %(what)s to the unit it was merged into"),
     # results
     "retract": _l("Retracted %(what)s"),
+    "plan_targets": _l("Planned the rollout to"),
+    "targets_planned": _l("Set back to planned: the rollout in"),
+    "targets_in_progress": _l("Started the rollout in"),
+    "targets_done": _l("Recorded the rollout as done in"),
+    "targets_blocked": _l("Recorded the rollout as blocked in"),
+    "remove_target": _l("Removed from the rollout plan"),
 }
 #: Actions whose before/after values are listed as changes.
 CHANGE_ACTIONS = ("update", "open_wave", "regulation")
@@ -55,6 +61,7 @@ FIELD_LABELS = {
     "blocked_reason": _l("reason blocked"),
     "wave": _l("wave"),
     "responsible_id": _l("responsible person"),
+    "responsible": _l("responsible person"),
     "rollout_open_wave": _l("open waves"),
     "rollout_guide": _l("rollout guide"),
     "success_formula": _l("success formula"),

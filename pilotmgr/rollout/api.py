@@ -1,11 +1,13 @@
-"""API: a pilot's rollout targets (one, or a subtree at once) and updates by the target units."""
+"""API: a pilot's rollout targets — planned by level (with a preview), updated one by one or
+ticked together, removed before they start — through the same services as the pages."""
 
 from __future__ import annotations
 
 from pilotmgr.api import body, bp, created, ok, page_params, user
 from pilotmgr.core.pagination import paginate
+from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
-from pilotmgr.rollout import service
+from pilotmgr.rollout import bulk, planning, service
 from pilotmgr.rollout.models import RolloutTarget
 
 
@@ -45,10 +47,39 @@ def list_rollout_targets(pilot_id):
     }
 
 
+@bp.post("/pilots/<pilot_id>/rollout/preview")
+def preview_rollout_plan(pilot_id):
+    pilot = pilots.get_pilot(user(), pilot_id)
+    plan = planning.preview(user(), pilot, body())
+    items = [
+        {
+            "unit": r.unit.code,
+            "unit_name": r.unit.name,
+            "kind": r.unit.kind,
+            "already_targeted": r.taken,
+            "responsible": r.responsible.email if r.responsible else None,
+        }
+        for r in plan.rows
+    ]
+    return ok(
+        {
+            "items": items,
+            "new": len(plan.new_rows),
+            "without_responsible": [r.unit.code for r in plan.nobody],
+        }
+    )
+
+
 @bp.post("/pilots/<pilot_id>/rollout/targets")
 def add_rollout_targets(pilot_id):
     pilot = pilots.get_pilot(user(), pilot_id)
-    return created({"items": _many(service.add_targets(user(), pilot, body()))})
+    return created({"items": _many(planning.plan_targets(user(), pilot, body()))})
+
+
+@bp.post("/pilots/<pilot_id>/rollout/bulk")
+def bulk_update_rollout_targets(pilot_id):
+    pilot = pilots.get_pilot(user(), pilot_id)
+    return ok({"items": _many(bulk.bulk_update(user(), pilot, body()))})
 
 
 @bp.patch("/rollout-targets/<target_id>")
@@ -56,3 +87,11 @@ def update_rollout_target(target_id):
     found = service.get_target(user(), target_id)
     service.update_target(user(), found, body())
     return ok(_many([found])[0])
+
+
+@bp.delete("/rollout-targets/<target_id>")
+def remove_rollout_target(target_id):
+    found = service.get_target(user(), target_id)
+    planning.remove_target(user(), found, body())
+    db.session.commit()
+    return "", 204

@@ -1,4 +1,7 @@
-"""The rollout plan: targets one by one or a subtree at once, their updates, waves, the guide."""
+"""Rollout targets: reading them, their progress one by one or ticked together, waves, the guide.
+
+Planning them (by level, with a preview) and removing them is in `planning.py`.
+"""
 
 from __future__ import annotations
 
@@ -22,9 +25,10 @@ from pilotmgr.core.permissions import (
 )
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
-from pilotmgr.pilots.service import find_unit, find_user
+from pilotmgr.pilots.service import find_user
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.models import TARGET_STATUSES, RolloutTarget
+from pilotmgr.rollout.notices import tell_responsible
 from pilotmgr.units.models import Unit
 
 STATUS_LABELS = {
@@ -33,17 +37,7 @@ STATUS_LABELS = {
     "done": _l("done"),
     "blocked": _l("blocked"),
 }
-TARGET_AUDITED = ("status", "note", "blocked_reason", "due_date", "responsible_id", "wave")
-
-
-def target_fields() -> dict[str, v.Field]:
-    return {
-        "unit": v.lookup(find_unit, _l("No such unit.")),
-        "under": v.lookup(find_unit, _l("No such unit.")),
-        "responsible": v.lookup(find_user, _l("No such user.")),
-        "due_date": v.iso_date(required=True),
-        "wave": v.integer(1, 99),
-    }
+TARGET_AUDITED = ("status", "note", "blocked_reason", "due_date", "wave")
 
 
 def update_fields() -> dict[str, v.Field]:
@@ -52,6 +46,8 @@ def update_fields() -> dict[str, v.Field]:
         "note": v.text(10_000),
         "blocked_reason": v.text(2_000),
         "due_date": v.iso_date(),
+        "responsible": v.lookup(find_user, _l("No such user.")),
+        "wave": v.integer(1, 99),
     }
 
 
@@ -121,85 +117,54 @@ def regulation_file(pilot: Pilot) -> Evidence | None:
     )
 
 
-# --- planning --------------------------------------------------------------------------
+# --- progress ----------------------------------------------------------------------------
+
+#: Fields only planners change; the target unit reports status, note and why it is blocked.
+PLANNING_FIELDS = ("due_date", "responsible", "wave")
 
 
-def _require_plan(actor, pilot: Pilot) -> None:
-    require(
-        can_plan_rollout(actor, pilot),
-        str(_l("Only the owner and heads with authority plan the rollout of a selected pilot.")),
-    )
-
-
-def add_targets(actor, pilot: Pilot, data: Mapping) -> list[RolloutTarget]:
-    """Add one target (`unit`) or one for every unit directly under `under`, in one action.
-
-    Units already in the plan are left as they are when adding a subtree; naming one alone
-    is refused. Without `responsible`, each target unit's head answers for it.
-    """
-    _require_plan(actor, pilot)
-    values = v.parse(data, target_fields())
-    single, under = values["unit"], values["under"]
-    if (single is None) == (under is None):
-        raise ValidationFailed({"unit": [str(_l("Give either a unit or a parent unit."))]})
-    taken = set(
-        db.session.scalars(select(RolloutTarget.unit_id).where(RolloutTarget.pilot_id == pilot.id))
-    )
-    if single is not None:
-        if single.id in taken:
-            raise ValidationFailed({"unit": [str(_l("This unit is already a target."))]})
-        units = [single]
-    else:
-        units = list(
-            db.session.scalars(
-                select(Unit)
-                .where(Unit.parent_id == under.id, Unit.is_active, Unit.id.not_in(taken))
-                .order_by(Unit.path)
-            )
-        )
-        if not units:
-            raise ValidationFailed(
-                {"under": [str(_l("No unit under it that is not a target already."))]}
-            )
-    heads = {} if values["responsible"] else heads_of(u.id for u in units)
-    created = []
-    for unit in units:
-        responsible = values["responsible"] or heads.get(unit.id)
-        created.append(
-            RolloutTarget(
-                pilot_id=pilot.id,
-                unit_id=unit.id,
-                responsible_id=responsible.id if responsible else None,
-                due_date=values["due_date"],
-                wave=values["wave"] or 1,
-                status="planned",
-            )
-        )
-    db.session.add_all(created)
-    db.session.flush()
-    for target in created:
-        audit.record(
-            actor=actor,
-            obj=target,
-            action="create",
-            pilot_id=pilot.id,
-            after=audit.snapshot(target, ("unit_id", "responsible_id", "due_date", "wave")),
-            unit_code=target.unit.code,
-        )
-    return created
+def _changes_planning(target: RolloutTarget, values: dict) -> bool:
+    current = {
+        "due_date": target.due_date,
+        "responsible": target.responsible_id,
+        "wave": target.wave,
+    }
+    for name in PLANNING_FIELDS:
+        if name not in values:
+            continue
+        new = values[name]
+        if name == "responsible":
+            new = new.id if new is not None else None
+        if name == "wave" and new is None:
+            continue
+        if new != current[name]:
+            return True
+    return False
 
 
 def update_target(actor, target: RolloutTarget, data: Mapping) -> RolloutTarget:
-    """Status, note, blocked reason (required while blocked), due date (planners only)."""
+    """Status, note, blocked reason (required while blocked); due date, responsible person and
+    wave (planners only). A new responsible person is told."""
     pilot = target.pilot
+    may_report, may_plan = can_update_target(actor, target), can_plan_rollout(actor, pilot)
     require(
-        can_update_target(actor, target),
+        may_report or may_plan,
         str(_l("Only the target unit and heads over the pilot may update this target.")),
     )
-    check_version(target, data.get("version"))
     values = v.parse(data, update_fields(), partial=True)
-    if "due_date" in values and values["due_date"] != target.due_date:
-        require(can_plan_rollout(actor, pilot), str(_l("Only planners change the due date.")))
+    reports = any(k in values for k in ("status", "note", "blocked_reason"))
+    plans = any(k in values for k in PLANNING_FIELDS)
+    if _changes_planning(target, values) or (plans and not reports):
+        require(
+            may_plan,
+            str(_l("Only planners change the due date, the responsible person or the wave.")),
+        )
+    if reports or not plans:
+        require(
+            may_report,
+            str(_l("Only the target unit and heads over the pilot may update this target.")),
+        )
+    check_version(target, data.get("version"))
     status = values.get("status") or target.status
     opened = target.wave <= pilot.rollout_open_wave or has_authority(actor, pilot.unit)
     if status != target.status and not opened:
@@ -210,26 +175,70 @@ def update_target(actor, target: RolloutTarget, data: Mapping) -> RolloutTarget:
         raise ValidationFailed(
             {"blocked_reason": [str(_l("Say why the target is blocked."))]},
         )
-    before = audit.snapshot(target, TARGET_AUDITED)
-    target.status = status
-    target.blocked_reason = reason if status == "blocked" else ""
+    before = _audited(target)
+    old_status, old_responsible = target.status, target.responsible_id
+    set_status(target, status, reason if status == "blocked" else "")
     if values.get("note") is not None:
         target.note = values["note"]
     if values.get("due_date") is not None:
         target.due_date = values["due_date"]
-    if status == "done" and target.done_on is None:
-        target.done_on = local_today()
-    elif status != "done":
-        target.done_on = None
+    if "responsible" in values:
+        target.responsible_id = values["responsible"].id if values["responsible"] else None
+    if values.get("wave") is not None:
+        target.wave = values["wave"]
+    db.session.flush()
+    after = _audited(target)
+    if status != old_status:
+        note = target.blocked_reason if status == "blocked" else (values.get("note") or "")
+        record_status(actor, pilot, [target], status, note, obj=target)
+        for name in ("status", "blocked_reason", "note"):
+            before.pop(name, None)
+            after.pop(name, None)
     audit.record_changes(
         actor=actor,
         obj=target,
         before=before,
-        after=audit.snapshot(target, TARGET_AUDITED),
+        after=after,
         pilot_id=pilot.id,
         unit_code=target.unit.code,
     )
+    if target.responsible_id != old_responsible and target.responsible_id is not None:
+        tell_responsible(
+            "target_assigned", actor, pilot, [target], cause=f"target-{target.id}-v{target.version}"
+        )
     return target
+
+
+def _audited(target: RolloutTarget) -> dict:
+    """What the history keeps of a target's change: the responsible person by name."""
+    person = db.session.get(User, target.responsible_id) if target.responsible_id else None
+    return audit.snapshot(target, TARGET_AUDITED) | {"responsible": person.name if person else None}
+
+
+def set_status(target: RolloutTarget, status: str, reason: str) -> None:
+    target.status = status
+    target.blocked_reason = reason if status == "blocked" else ""
+    if status == "done" and target.done_on is None:
+        target.done_on = local_today()
+    elif status != "done":
+        target.done_on = None
+
+
+def record_status(actor, pilot: Pilot, targets, status: str, note: str, obj=None):
+    """One history entry for one status given to one or many targets, naming their units."""
+    return audit.record(
+        actor=actor,
+        obj=obj or pilot,
+        action=f"targets_{status}",
+        pilot_id=pilot.id,
+        after={
+            "name": ", ".join(t.unit.name for t in targets),
+            "units": [t.unit.code for t in targets],
+            "status": status,
+        },
+        comment=note,
+        unit_code=targets[0].unit.code if len(targets) == 1 else pilot.unit.code,
+    )
 
 
 def add_target_evidence(actor, target: RolloutTarget, file, note: str = "") -> Evidence:
@@ -259,7 +268,7 @@ def open_next_wave(actor, pilot: Pilot) -> int:
     before = pilot.rollout_open_wave
     pilot.rollout_open_wave = later
     db.session.flush()
-    audit.record(
+    entry = audit.record(
         actor=actor,
         obj=pilot,
         action="open_wave",
@@ -268,12 +277,29 @@ def open_next_wave(actor, pilot: Pilot) -> int:
         after={"rollout_open_wave": later},
         unit_code=pilot.unit.code,
     )
+    db.session.flush()
+    if pilot.stage == "rolling_out":
+        # Before the rollout is approved the target units cannot act yet; its approval tells
+        # the people of the open waves.
+        opened = db.session.scalars(
+            targets_query(pilot).where(RolloutTarget.wave > before, RolloutTarget.wave <= later)
+        ).unique()
+        tell_responsible(
+            "wave_opened", actor, pilot, list(opened), cause=f"history-{entry.id}", wave=later
+        )
     return later
+
+
+def require_planner(actor, pilot: Pilot) -> None:
+    require(
+        can_plan_rollout(actor, pilot),
+        str(_l("Only the owner and heads with authority plan the rollout of a selected pilot.")),
+    )
 
 
 def set_guide(actor, pilot: Pilot, data: Mapping) -> Pilot:
     """The success formula and the step-by-step guide that travel with the plan."""
-    _require_plan(actor, pilot)
+    require_planner(actor, pilot)
     values = v.parse(
         data, {"success_formula": v.text(10_000), "rollout_guide": v.text(20_000)}, partial=True
     )

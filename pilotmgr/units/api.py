@@ -1,3 +1,4 @@
+from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +18,7 @@ def unit_json(unit: Unit, parent: Unit | None = None) -> dict:
         "code": unit.code,
         "name": unit.name,
         "parent": parent.code if parent else None,
+        "kind": unit.kind,
         "active": unit.is_active,
         "version": unit.version,
     }
@@ -28,6 +30,9 @@ def list_units():
     query = (
         select(Unit).where(Unit.is_active).options(selectinload(Unit.parent)).order_by(Unit.path)
     )
+    kind = request.args.get("kind")
+    if kind is not None:
+        query = query.where(Unit.kind == kind)
     return page_json(paginate(query, page, per_page), unit_json)
 
 

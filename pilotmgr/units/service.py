@@ -12,14 +12,70 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.permissions import is_admin, require
+from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
-from pilotmgr.units.models import Unit
+from pilotmgr.units.models import UNIT_KINDS, Unit
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+#: A unit's level, as its users call it.
+KIND_LABELS = {
+    "ministry": _l("Ministry"),
+    "province": _l("Province or centrally-run city"),
+    "agency": _l("Agency of a ministry (department, office, inspectorate)"),
+    "department": _l("Provincial department"),
+    "division": _l("Division, sub-department"),
+    "": _l("Level not set"),
+}
+#: How a unit's name begins → its level. The longest beginning that matches wins: "Chi cục" is
+#: not a "Cục", "Bộ phận một cửa" is not a ministry ("Văn phòng Bộ" begins with "Văn phòng").
+KIND_BY_NAME = (
+    ("bộ phận", "division"),
+    ("chi cục", "division"),
+    ("phòng", "division"),
+    ("ủy ban nhân dân tỉnh", "province"),
+    ("ủy ban nhân dân thành phố", "province"),
+    ("ubnd tỉnh", "province"),
+    ("ubnd thành phố", "province"),
+    ("thành phố", "province"),
+    ("tp.", "province"),
+    ("tỉnh", "province"),
+    ("văn phòng", "agency"),
+    ("thanh tra", "agency"),
+    ("cục", "agency"),
+    ("vụ", "agency"),
+    ("tổng cục", "agency"),
+    ("bộ", "ministry"),
+    ("sở", "department"),
+)
+_LONGEST_FIRST = sorted(KIND_BY_NAME, key=lambda pair: -len(pair[0]))
 
 
 def _find_unit(code: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+def infer_kind(name: str) -> str:
+    """The level a unit's name says: Bộ → ministry; Tỉnh, Thành phố → province; Cục, Văn phòng,
+    Vụ, Thanh tra → agency; Sở → department; Phòng, Chi cục → division; otherwise ""."""
+    folded = " ".join(nfc(name or "").casefold().split())
+    for start, kind in _LONGEST_FIRST:
+        if (
+            folded == start
+            or folded.startswith(start + " ")
+            or (start.endswith(".") and folded.startswith(start))
+        ):
+            return kind
+    return ""
+
+
+def kind_field() -> v.Field:
+    def convert(value):
+        value = value.strip().lower() if isinstance(value, str) else value
+        if not isinstance(value, str) or value not in UNIT_KINDS:
+            raise ValueError(_l("Choose a level from the list."))
+        return value
+
+    return v.Field(convert=convert)
 
 
 def unit_fields() -> dict[str, v.Field]:
@@ -27,11 +83,15 @@ def unit_fields() -> dict[str, v.Field]:
         "code": v.text(40, required=True),
         "name": v.text(255, required=True),
         "parent": v.lookup(_find_unit, _l("No such unit.")),
+        "kind": kind_field(),
     }
 
 
 def create_unit(actor, data: Mapping) -> Unit:
-    """Add a unit (admins only; `actor` None means the command line)."""
+    """Add a unit (admins only; `actor` None means the command line).
+
+    Without a `kind`, the unit's level is read from its name (see `infer_kind`).
+    """
     if actor is not None:
         require(is_admin(actor), str(_l("Only administrators manage units.")))
     values = v.parse(data, unit_fields())
@@ -41,7 +101,8 @@ def create_unit(actor, data: Mapping) -> Unit:
     if _find_unit(code) is not None:
         raise ValidationFailed({"code": [str(_l("This code is already used."))]})
     parent = values["parent"]
-    unit = Unit(code=code, name=values["name"], parent_id=parent.id if parent else None)
+    kind = values["kind"] or infer_kind(values["name"])
+    unit = Unit(code=code, name=values["name"], parent_id=parent.id if parent else None, kind=kind)
     db.session.add(unit)
     db.session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -51,7 +112,12 @@ def create_unit(actor, data: Mapping) -> Unit:
         obj=unit,
         action="create",
         unit_code=unit.code,
-        after={"code": unit.code, "name": unit.name, "parent": parent.code if parent else None},
+        after={
+            "code": unit.code,
+            "name": unit.name,
+            "parent": parent.code if parent else None,
+            "kind": unit.kind,
+        },
     )
     return unit
 

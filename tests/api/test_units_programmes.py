@@ -17,6 +17,7 @@ def test_units(org, api):
         "code": "BO-TCCB",
         "name": "Vụ Tổ chức cán bộ",
         "parent": "BO",
+        "kind": "agency",  # read from its name: a Vụ of the ministry
         "active": True,
         "version": 0,
     }

@@ -11,14 +11,21 @@ from pilotmgr.extensions import db
 from pilotmgr.rollout.models import RolloutTarget
 
 
+def leveled(unit, kind: str):
+    """A factory unit given its level (the factory leaves it unsaid)."""
+    unit.kind = kind
+    db.session.commit()
+    return unit
+
+
 @pytest.fixture
 def org(make):
-    ministry = make.unit("BO", "Bộ Khoa học và Công nghệ")
-    cds = make.unit("BO-CDS", "Cục Chuyển đổi số quốc gia", ministry)
-    bn = make.unit("BNH", "Tỉnh Bắc Ninh", ministry)
-    bn_dept = make.unit("BNH-KHCN", "Sở KH&CN Bắc Ninh", bn)
-    hn = make.unit("HNI", "Thành phố Hà Nội", ministry)
-    hcm = make.unit("HCM", "Thành phố Hồ Chí Minh", ministry)
+    ministry = leveled(make.unit("BO", "Bộ Khoa học và Công nghệ"), "ministry")
+    cds = leveled(make.unit("BO-CDS", "Cục Chuyển đổi số quốc gia", ministry), "agency")
+    bn = leveled(make.unit("BNH", "Tỉnh Bắc Ninh", ministry), "province")
+    bn_dept = leveled(make.unit("BNH-KHCN", "Sở KH&CN Bắc Ninh", bn), "department")
+    hn = leveled(make.unit("HNI", "Thành phố Hà Nội", ministry), "province")
+    hcm = leveled(make.unit("HCM", "Thành phố Hồ Chí Minh", ministry), "province")
     w = SimpleNamespace(ministry=ministry, cds=cds, bn=bn, bn_dept=bn_dept, hn=hn, hcm=hcm)
     w.admin = make.user("admin", ministry, email="admin@bo.gov.vn")
     w.head = make.user("head", ministry, email="head@bo.gov.vn")

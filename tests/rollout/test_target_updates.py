@@ -150,10 +150,16 @@ def test_done_records_the_day_and_reopening_clears_it(org, api, make, rolling):
 def test_only_planners_move_a_due_date(org, api, make, rolling):
     body = {"due_date": make.days(40).isoformat(), "version": 1}
     assert_problem(api(org.staff_bn).patch(f"/rollout-targets/{rolling.id}", json=body), 403)
+    assert_problem(api(org.head_hn).patch(f"/rollout-targets/{rolling.id}", json=body), 403)
+    # The owner plans the rollout (dates, people, waves) without acting for the province.
     moved = api(org.lead).patch(f"/rollout-targets/{rolling.id}", json=body)
-    assert moved.status_code == 403  # the owner plans, but does not act for the province
-    moved = api(org.head).patch(f"/rollout-targets/{rolling.id}", json=body)
     assert moved.get_json()["due_date"] == make.days(40).isoformat()
+    status = {"status": "done", "version": 2}
+    assert_problem(api(org.lead).patch(f"/rollout-targets/{rolling.id}", json=status), 403)
+    moved = api(org.head).patch(
+        f"/rollout-targets/{rolling.id}", json={"due_date": make.days(45).isoformat(), "version": 2}
+    )
+    assert moved.get_json()["due_date"] == make.days(45).isoformat()
 
 
 def test_a_later_wave_waits_until_a_head_opens_it(org, api, login, make, rolling):

@@ -124,6 +124,18 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("POST", "rollout.add_targets", "/pilots/{pilot}/rollout/targets"): (
         "403 403 404 403 403 403 404 403 login"
     ),
+    ("POST", "rollout.preview_plan", "/pilots/{pilot}/rollout/plan"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    ("POST", "rollout.bulk_update", "/pilots/{pilot}/rollout/bulk"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    ("POST", "rollout.plan_target", "/rollout-targets/{missing}/plan"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "rollout.remove_target", "/rollout-targets/{missing}/removal"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
     ("POST", "rollout.open_wave", "/pilots/{pilot}/rollout/waves"): (
         "403 403 404 403 403 403 404 403 login"
     ),
@@ -263,7 +275,9 @@ def _form(endpoint: str, world: dict) -> dict:
         "results.retract": {"reason": "Tải nhầm tệp"},
         "memos.issue": {"kind": "pilot_approval", "lang": "vi"},
         "results.select": {"others": "not_selected", "rationale": "Lý do", "lessons": "Bài học"},
-        "rollout.add_targets": {"under": codes["ministry"], "due_date": "2027-03-01"},
+        "rollout.add_targets": {"level": "provinces", "due_date": "01/03/2027", "wave": "1"},
+        "rollout.preview_plan": {"level": "provinces", "due_date": "01/03/2027", "wave": "1"},
+        "rollout.bulk_update": {"targets": "1:1", "status": "done", "note": "Xong"},
         "rollout.guide": {"rollout_guide": "Bước 1"},
         "rollout.record_regulation": {
             "number": "1/QĐ",
