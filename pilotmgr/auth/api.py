@@ -1,7 +1,10 @@
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from pilotmgr.api import body, bp, created, ok, page_json, page_params, problem, user
 from pilotmgr.auth import service
+from pilotmgr.core.errors import NotFound
+from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.extensions import db
 
 
@@ -13,6 +16,7 @@ def user_json(u) -> dict:
         "role": u.role,
         "unit": u.unit.code,
         "lang": u.lang,
+        "active": u.is_active_account,
         "version": u.version,
     }
 
@@ -47,3 +51,22 @@ def list_users():
 @bp.post("/users")
 def create_user():
     return created(user_json(service.create_user(user(), body())))
+
+
+@bp.patch("/users/<email>")
+def update_user(email):
+    from pilotmgr.auth import accounts
+
+    actor = user()
+    found = service.find_user(email) if is_admin(actor) else None
+    if found is None:
+        # Non-administrators learn nothing about who has an account.
+        require(is_admin(actor), str(accounts.ONLY_ADMINS))
+        raise NotFound(str(_l("No such user.")))
+    return ok(user_json(accounts.update_user(actor, found, body())))
+
+
+@bp.post("/me/password")
+def change_my_password():
+    service.change_password(user(), body())
+    return ok({"changed": True})

@@ -74,10 +74,16 @@ def _defaults(programme_id: int) -> ReminderRule:
     )
 
 
+def get_programme(programme_id: int) -> Programme:
+    found = db.session.get(Programme, programme_id)
+    if found is None:
+        raise NotFound(str(_l("No such programme.")))
+    return found
+
+
 def save_rules(actor, programme_id: int, data) -> ReminderRule:
     require(is_admin(actor))
-    if db.session.get(Programme, programme_id) is None:
-        raise NotFound()
+    get_programme(programme_id)
     values = v.parse(
         data,
         {
