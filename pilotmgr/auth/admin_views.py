@@ -50,8 +50,8 @@ def users():
 
 
 def _list_page(create_form, units):
-    filters = UserFilterForm(request.args, units=units)
-    filters.validate()
+    # Read, not validated: a filter value that names nothing simply filters nothing.
+    filters = UserFilterForm(request.args, units=units, id_prefix="filter-")
     status = {"active": True, "inactive": False}.get(filters.status.data)
     unit = next((u for u in units if u.code == filters.unit.data), None)
     try:

@@ -7,7 +7,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import ValidationError
 
 from pilotmgr.auth.models import LANGS, ROLE_LABELS, ROLES
-from pilotmgr.auth.service import MIN_PASSWORD
+from pilotmgr.auth.service import MIN_PASSWORD, check_email, check_password_strength
+from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.forms import Form, VersionField, max_length, options, required
 
 #: Each language is offered in its own name, as language menus do.
@@ -27,13 +28,29 @@ def _language_choices():
     return options((code, LANGUAGE_NAMES[code]) for code in LANGS)
 
 
-def _role_choices():
-    return options((role, ROLE_LABELS[role]) for role in ROLES)
+def _role_choices(blank=None):
+    pairs = [(role, ROLE_LABELS[role]) for role in ROLES]
+    return options([("", blank), *pairs] if blank else pairs)
 
 
 def _unit_choices(units, blank=None):
     pairs = [(u.code, f"{'· ' * u.depth}{u.name}") for u in units]
     return options([("", blank), *pairs] if blank else pairs)
+
+
+def strong_password(_form, field) -> None:
+    """The service's own rule, checked with the other fields so every error shows at once."""
+    try:
+        check_password_strength(field.data)
+    except ValidationFailed as exc:
+        raise ValidationError(" ".join(exc.errors["password"])) from None
+
+
+def valid_email(_form, field) -> None:
+    try:
+        check_email(field.data or "")
+    except ValidationFailed as exc:
+        raise ValidationError(" ".join(exc.errors["email"])) from None
 
 
 class LoginForm(Form):
@@ -85,24 +102,22 @@ class PasswordForm(Form):
         description=_password_help(),
         render_kw={"autocomplete": "new-password"},
     )
+    #: The service checks the current password, the strength and that both new ones agree,
+    #: all at once, so each message lands beside its field in one go.
     confirm_password = PasswordField(
         _l("New password again"), [required()], render_kw={"autocomplete": "new-password"}
     )
 
-    def validate_confirm_password(self, field):
-        if self.new_password.data and field.data != self.new_password.data:
-            raise ValidationError(_l("The two new passwords differ."))
-
 
 class UserCreateForm(Form):
-    email = EmailField(_l("E-mail"), [required(), max_length(255)])
+    email = EmailField(_l("E-mail"), [required(), max_length(255), valid_email])
     name = StringField(_l("Full name"), [required(), max_length(255)])
     role = SelectField(_l("Role"), [required()])
     unit = SelectField(_l("Unit"), [required()])
     lang = SelectField(_l("Language"), default="vi")
     password = PasswordField(
         _l("Temporary password"),
-        [required()],
+        [required(), strong_password],
         description=_l(
             "At least %(n)s characters. Give it to the person yourself.", n=MIN_PASSWORD
         ),
@@ -114,7 +129,7 @@ class UserCreateForm(Form):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = _role_choices()
+        self.role.choices = _role_choices("—")
         self.unit.choices = _unit_choices(units, "—")
         self.lang.choices = _language_choices()
 
@@ -147,7 +162,7 @@ class UserEditForm(Form):
 class ResetPasswordForm(Form):
     password = PasswordField(
         _l("Temporary password"),
-        [required()],
+        [required(), strong_password],
         description=_l(
             "At least %(n)s characters. Give it to the person yourself; they choose a new one "
             "when they sign in.",

@@ -46,7 +46,7 @@ def _boolean(value) -> bool:
     raise ValueError(_l("Must be true or false."))
 
 
-def _check_email(email: str) -> str:
+def check_email(email: str) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -67,7 +67,7 @@ def create_user(actor, data: Mapping) -> User:
     if actor is not None:
         require(is_admin(actor), str(_l("Only administrators manage users.")))
     values = v.parse(data, user_fields())
-    email = _check_email(values["email"])
+    email = check_email(values["email"])
     check_password_strength(values["password"])
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise ValidationFailed({"email": [str(_l("This e-mail is already registered."))]})
@@ -185,7 +185,10 @@ def update_settings(user: User, data: Mapping) -> User:
 
 
 def change_password(user: User, data: Mapping) -> User:
-    """The signed-in person replaces their password; the current one must be given."""
+    """The signed-in person replaces their password; the current one must be given.
+
+    Every problem is reported at once, each beside its field.
+    """
     values = v.parse(
         data,
         {
@@ -195,17 +198,19 @@ def change_password(user: User, data: Mapping) -> User:
         },
     )
     current, new = values["current_password"], values["new_password"]
+    errors: dict[str, list[str]] = {}
     if not isinstance(current, str) or not user.check_password(current):
-        raise ValidationFailed(
-            {"current_password": [str(_l("This is not your current password."))]}
-        )
-    check_password_strength(new, "new_password")
-    if new == current:
-        raise ValidationFailed(
-            {"new_password": [str(_l("Choose a password different from the current one."))]}
-        )
+        errors["current_password"] = [str(_l("This is not your current password."))]
+    try:
+        check_password_strength(new, "new_password")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if "new_password" not in errors and new == current:
+        errors["new_password"] = [str(_l("Choose a password different from the current one."))]
     if values["confirm_password"] is not None and values["confirm_password"] != new:
-        raise ValidationFailed({"confirm_password": [str(_l("The two new passwords differ."))]})
+        errors["confirm_password"] = [str(_l("The two new passwords differ."))]
+    if errors:
+        raise ValidationFailed(errors)
     user.set_password(new)
     user.must_change_password = False
     db.session.flush()

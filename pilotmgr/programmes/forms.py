@@ -30,7 +30,7 @@ class ProgrammeForm(Form):
 
 class ChallengeForm(Form):
     programme_id = SelectField(_l("Programme"), [required()])
-    title = StringField(_l("Title"), [required(), max_length(255)])
+    title = StringField(_l("Title of the challenge"), [required(), max_length(255)])
     problem = TextAreaField(
         _l("The problem to solve"),
         [max_length(10_000)],

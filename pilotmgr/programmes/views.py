@@ -71,7 +71,10 @@ def create_challenge():
         form = ChallengeForm(**choices)
     else:
         form = ChallengeForm(formdata=None, **choices)
-        form.programme_id.data = request.args.get("programme", "")
+        only = [str(p.id) for p in choices["programmes"]]
+        form.programme_id.data = request.args.get("programme") or (
+            only[0] if len(only) == 1 else ""
+        )
     done, challenge = form.run(lambda data: service.create_challenge(current_user, data))
     if done:
         commit()
