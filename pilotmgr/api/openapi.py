@@ -24,7 +24,13 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         {"code": "string", "name": "string", "parent": "string"},
         201,
     ),
-    ("get", "/users", "Users the caller may see", None, 200),
+    (
+        "get",
+        "/users",
+        "Users the caller may see; filters q (name or e-mail), role, unit (and below), active",
+        None,
+        200,
+    ),
     (
         "post",
         "/users",

@@ -325,3 +325,23 @@ def test_only_admins_change_users_and_others_learn_nothing(org, api, who):
 
 def test_the_api_answers_404_for_an_unknown_email(org, api):
     assert api(org.admin).patch("/users/khong-co@x.vn", json={"version": 1}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "emails"),
+    [
+        ("q=nguyen+thi+lan", ["lan@bacninh.gov.vn"]),
+        ("role=staff&unit=BNH", ["mai@bacninh.gov.vn"]),
+        ("active=0", []),
+    ],
+)
+def test_the_api_list_takes_the_same_filters(org, api, query, emails):
+    items = api(org.admin).get(f"/users?{query}").get_json()["items"]
+    assert [u["email"] for u in items] == emails
+
+
+@pytest.mark.parametrize("query", ["role=chief", "unit=KHONG-CO", "active=maybe"])
+def test_the_api_list_refuses_filters_naming_nothing(org, api, query):
+    response = api(org.admin).get(f"/users?{query}")
+    assert response.status_code == 422
+    assert query.split("=")[0] in response.get_json()["errors"]
