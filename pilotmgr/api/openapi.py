@@ -25,7 +25,13 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         {"code": "string", "name": "string", "parent": "string", "kind": "string"},
         201,
     ),
-    ("get", "/users", "Users the caller may see", None, 200),
+    (
+        "get",
+        "/users",
+        "Users the caller may see; filters q (name or e-mail), role, unit (and below), active",
+        None,
+        200,
+    ),
     (
         "post",
         "/users",
@@ -304,6 +310,42 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
         None,
         200,
     ),
+    (
+        "patch",
+        "/users/{email}",
+        "Change a user (admin): name, role, unit, lang; active false deactivates the account "
+        "(no sign-in, sessions end, API tokens revoked); send the version you read",
+        {
+            "name": "string",
+            "role": "string",
+            "unit": "string",
+            "lang": "string",
+            "active": "boolean",
+            "version": "integer",
+        },
+        200,
+    ),
+    (
+        "post",
+        "/me/password",
+        "Change the caller's own password (the current one is needed)",
+        {"current_password": "string", "new_password": "string"},
+        200,
+    ),
+    (
+        "patch",
+        "/programmes/{id}",
+        "Change a programme (heads, admins; send the version you read)",
+        {"name": "string", "description": "string", "version": "integer"},
+        200,
+    ),
+    (
+        "patch",
+        "/challenges/{id}",
+        "Change a challenge (heads, admins; send the version you read)",
+        {"programme_id": "integer", "title": "string", "problem": "string", "version": "integer"},
+        200,
+    ),
 ]
 
 #: Path parameters other than {id}: their allowed values.
@@ -333,6 +375,15 @@ def build() -> dict:
             op["parameters"] = [
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
             ]
+        if "{email}" in path:
+            op.setdefault("parameters", []).append(
+                {
+                    "name": "email",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "format": "email"},
+                }
+            )
         for name, values in _PATH_ENUMS.items():
             if "{" + name + "}" in path:
                 op.setdefault("parameters", []).append(

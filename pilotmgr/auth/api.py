@@ -1,7 +1,11 @@
-from flask import url_for
+from flask import request, url_for
+from flask_babel import lazy_gettext as _l
 
 from pilotmgr.api import body, bp, created, ok, page_json, page_params, problem, user
 from pilotmgr.auth import service
+from pilotmgr.auth.models import ROLES
+from pilotmgr.core.errors import NotFound, ValidationFailed
+from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.extensions import db
 
 
@@ -13,6 +17,7 @@ def user_json(u) -> dict:
         "role": u.role,
         "unit": u.unit.code,
         "lang": u.lang,
+        "active": u.is_active_account,
         "version": u.version,
     }
 
@@ -41,9 +46,45 @@ def me():
 @bp.get("/users")
 def list_users():
     page, per_page = page_params()
-    return page_json(service.list_users(user(), page, per_page), user_json)
+    return page_json(service.list_users(user(), page, per_page, **_user_filters()), user_json)
+
+
+def _user_filters() -> dict:
+    """?q= (name or e-mail, without diacritics), role=, unit= (and below), active=1/0."""
+    args, errors = request.args, {}
+    role = args.get("role") or None
+    if role and role not in ROLES:
+        errors["role"] = [str(_l("Must be one of: %(options)s.", options=", ".join(ROLES)))]
+    unit = service._find_unit(args["unit"]) if args.get("unit") else None
+    if args.get("unit") and unit is None:
+        errors["unit"] = [str(_l("No such unit."))]
+    active = {"1": True, "true": True, "0": False, "false": False}.get(args.get("active", ""))
+    if args.get("active") and active is None:
+        errors["active"] = [str(_l("Must be true or false."))]
+    if errors:
+        raise ValidationFailed(errors)
+    return {"q": args.get("q", "")[:200], "role": role, "unit": unit, "active": active}
 
 
 @bp.post("/users")
 def create_user():
     return created(user_json(service.create_user(user(), body())))
+
+
+@bp.patch("/users/<email>")
+def update_user(email):
+    from pilotmgr.auth import accounts
+
+    actor = user()
+    found = service.find_user(email) if is_admin(actor) else None
+    if found is None:
+        # Non-administrators learn nothing about who has an account.
+        require(is_admin(actor), str(accounts.ONLY_ADMINS))
+        raise NotFound(str(_l("No such user.")))
+    return ok(user_json(accounts.update_user(actor, found, body())))
+
+
+@bp.post("/me/password")
+def change_my_password():
+    service.change_password(user(), body())
+    return ok({"changed": True})

@@ -5,12 +5,14 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pilotmgr.core.models import TimestampMixin, UTCDateTime, VersionedMixin
+from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.units.models import Unit
 
@@ -24,6 +26,14 @@ class Role(enum.StrEnum):
 
 
 ROLES = [r.value for r in Role]
+#: What each role is called on pages, exports and messages (never its code).
+ROLE_LABELS = {
+    Role.admin.value: _l("Administrator"),
+    Role.head.value: _l("Head"),
+    Role.lead.value: _l("Project lead"),
+    Role.staff.value: _l("Staff"),
+    Role.viewer.value: _l("Viewer"),
+}
 LANGS = ("vi", "en")
 
 
@@ -51,6 +61,12 @@ class User(UserMixin, VersionedMixin, TimestampMixin, db.Model):
     email_mode: Mapped[str] = mapped_column(String(8), nullable=False, default="single")
     #: Heads receive the weekly leader digest (Monday 07:30) unless they switch it off.
     leader_digest: Mapped[bool] = mapped_column(nullable=False, default=True, server_default="1")
+    #: Set when an administrator gave a temporary password: the next sign-in asks for a new one.
+    must_change_password: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default="0"
+    )
+    #: Folded (lower-case, no diacritics) name and e-mail, so "nguyen van" finds "Nguyễn Văn".
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
 
@@ -66,6 +82,13 @@ class User(UserMixin, VersionedMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fold_search_text(_mapper, _connection, user: User) -> None:
+    """Keep the diacritics-free search column in step with the name and e-mail."""
+    user.search_text = fold(f"{user.name or ''} {user.email or ''}")
 
 
 class ApiToken(TimestampMixin, db.Model):

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from pilotmgr.auth.models import LANGS, ROLES, ApiToken, Role, User, new_secret
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
-from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.errors import NotFound, ValidationFailed
 from pilotmgr.core.permissions import is_admin, require, subtree_ids
+from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.units.models import Unit
 
@@ -31,10 +34,19 @@ def user_fields() -> dict[str, v.Field]:
         "unit": v.lookup(_find_unit, _l("No such unit."), required=True),
         "password": v.Field(required=True),
         "lang": v.choice(LANGS),
+        "must_change_password": v.Field(convert=_boolean),
     }
 
 
-def _check_email(email: str) -> str:
+def _boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("1", "0", "true", "false"):
+        return value in ("1", "true")
+    raise ValueError(_l("Must be true or false."))
+
+
+def check_email(email: str) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -43,11 +55,11 @@ def _check_email(email: str) -> str:
         raise ValidationFailed({"email": [str(_l("Not a valid e-mail address."))]}) from None
 
 
-def check_password_strength(password) -> None:
+def check_password_strength(password, field: str = "password") -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise ValidationFailed(
-            {"password": [str(_l("At least %(n)s characters.", n=MIN_PASSWORD))]}
-        )
+        raise ValidationFailed({field: [str(_l("At least %(n)s characters.", n=MIN_PASSWORD))]})
+    if len(password) > 200:
+        raise ValidationFailed({field: [str(_l("At most %(n)s characters.", n=200))]})
 
 
 def create_user(actor, data: Mapping) -> User:
@@ -55,7 +67,7 @@ def create_user(actor, data: Mapping) -> User:
     if actor is not None:
         require(is_admin(actor), str(_l("Only administrators manage users.")))
     values = v.parse(data, user_fields())
-    email = _check_email(values["email"])
+    email = check_email(values["email"])
     check_password_strength(values["password"])
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise ValidationFailed({"email": [str(_l("This e-mail is already registered."))]})
@@ -65,6 +77,7 @@ def create_user(actor, data: Mapping) -> User:
         role=values["role"],
         unit_id=values["unit"].id,
         lang=values["lang"] or "vi",
+        must_change_password=bool(values["must_change_password"]),
     )
     user.set_password(values["password"])
     db.session.add(user)
@@ -79,22 +92,64 @@ def create_user(actor, data: Mapping) -> User:
     return user
 
 
-def list_users(actor, page: int, per_page: int):
+def list_users(actor, page: int, per_page: int, *, q: str = "", role=None, unit=None, active=None):
+    """People the actor may see, by name; `q` matches name or e-mail without diacritics,
+    `unit` takes its whole subtree, `active` True/False keeps only active/deactivated ones."""
     from pilotmgr.core.pagination import paginate
 
     query = select(User).order_by(User.name, User.id)
     if not is_admin(actor):
         query = query.where(User.unit_id.in_(subtree_ids(actor.unit)))
+    for word in fold(q).split():
+        query = query.where(User.search_text.contains(word, autoescape=True))
+    if role:
+        query = query.where(User.role == role)
+    if unit is not None:
+        query = query.where(User.unit_id.in_(subtree_ids(unit)))
+    if active is not None:
+        query = query.where(User.is_active_account.is_(active))
     return paginate(query, page, per_page)
 
 
-def authenticate(email, password) -> User | None:
+def get_user(actor, user_id) -> User:
+    """An account for its administrator; anyone else is refused."""
+    require(is_admin(actor), str(_l("Only administrators manage users.")))
+    found = db.session.get(User, n) if (n := v.row_id(user_id)) else None
+    if found is None:
+        raise NotFound(str(_l("No such user.")))
+    return found
+
+
+def find_user(email) -> User | None:
+    if not isinstance(email, str):
+        return None
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+def check_credentials(email, password) -> tuple[User | None, str]:
+    """(user, "") when the e-mail and password are right and the account active; otherwise
+    (None, "wrong") or, only to whoever gave the right password, (None, "inactive")."""
     if not isinstance(email, str) or not isinstance(password, str):
-        return None
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.is_active or not user.check_password(password):
-        return None
-    return user
+        return None, "wrong"
+    user = find_user(email)
+    if user is None:
+        # As slow as a real check, so the answer's timing does not tell who has an account.
+        check_password_hash(_dummy_hash(), password)
+        return None, "wrong"
+    if not user.check_password(password):
+        return None, "wrong"
+    if not user.is_active:
+        return None, "inactive"
+    return user, ""
+
+
+def authenticate(email, password) -> User | None:
+    return check_credentials(email, password)[0]
 
 
 def issue_token(user: User) -> str:
@@ -126,6 +181,40 @@ def update_settings(user: User, data: Mapping) -> User:
     for key, value in values.items():
         setattr(user, key, value == "1" if key == "leader_digest" else value)
     db.session.flush()
+    return user
+
+
+def change_password(user: User, data: Mapping) -> User:
+    """The signed-in person replaces their password; the current one must be given.
+
+    Every problem is reported at once, each beside its field.
+    """
+    values = v.parse(
+        data,
+        {
+            "current_password": v.Field(required=True),
+            "new_password": v.Field(required=True),
+            "confirm_password": v.Field(),
+        },
+    )
+    current, new = values["current_password"], values["new_password"]
+    errors: dict[str, list[str]] = {}
+    if not isinstance(current, str) or not user.check_password(current):
+        errors["current_password"] = [str(_l("This is not your current password."))]
+    try:
+        check_password_strength(new, "new_password")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if "new_password" not in errors and new == current:
+        errors["new_password"] = [str(_l("Choose a password different from the current one."))]
+    if values["confirm_password"] is not None and values["confirm_password"] != new:
+        errors["confirm_password"] = [str(_l("The two new passwords differ."))]
+    if errors:
+        raise ValidationFailed(errors)
+    user.set_password(new)
+    user.must_change_password = False
+    db.session.flush()
+    audit.record(actor=user, obj=user, action="password_changed", unit_code=user.unit.code)
     return user
 
 

@@ -96,7 +96,7 @@ def commit() -> None:
 
 
 def register_web(app: Flask) -> None:
-    from pilotmgr.auth.models import User
+    from pilotmgr.auth.models import ROLE_LABELS, User
     from pilotmgr.pilots import lifecycle
     from pilotmgr.pilots.history import describe
 
@@ -114,6 +114,7 @@ def register_web(app: Flask) -> None:
         STAGE_LABELS=lifecycle.STAGE_LABELS,
         OUTCOME_LABELS=lifecycle.OUTCOME_LABELS,
         STAGES=lifecycle.STAGES,
+        ROLE_LABELS=ROLE_LABELS,
         describe_history=describe,
     )
 
@@ -144,12 +145,14 @@ def register_web(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    from pilotmgr.auth import admin_views  # noqa: F401  (the users' pages on the admin blueprint)
     from pilotmgr.auth.views import bp as auth_bp
     from pilotmgr.dashboard.views import bp as dashboard_bp
     from pilotmgr.exports.imports import bp as imports_bp
     from pilotmgr.exports.views import bp as exports_bp
     from pilotmgr.memos.views import bp as memos_bp
     from pilotmgr.pilots.views import bp as pilots_bp
+    from pilotmgr.programmes.views import bp as programmes_bp
     from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.results.views import bp as results_bp
     from pilotmgr.rollout.views import bp as rollout_bp
@@ -168,6 +171,7 @@ def register_web(app: Flask) -> None:
         exports_bp,
         imports_bp,
         search_bp,
+        programmes_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -140,6 +140,18 @@ def create_challenge():
     return created(challenge_json(programmes.create_challenge(user(), body())))
 
 
+@bp.patch("/programmes/<int:programme_id>")
+def update_programme(programme_id):
+    programme = programmes.get_programme(programme_id)
+    return ok(programme_json(programmes.update_programme(user(), programme, body())))
+
+
+@bp.patch("/challenges/<int:challenge_id>")
+def update_challenge(challenge_id):
+    challenge = programmes.get_challenge(challenge_id)
+    return ok(challenge_json(programmes.update_challenge(user(), challenge, body())))
+
+
 def _filters() -> dict:
     args = request.args
     filters, errors = {}, {}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
-from pilotmgr.core.errors import NotFound
+from pilotmgr.core.errors import NotFound, check_version
 from pilotmgr.core.pagination import Page, paginate
 from pilotmgr.core.permissions import can_manage_programmes, require
 from pilotmgr.extensions import db
@@ -58,6 +58,88 @@ def create_challenge(actor, data: Mapping) -> Challenge:
         after={"programme_id": challenge.programme_id, "title": challenge.title},
     )
     return challenge
+
+
+def update_programme(actor, programme: Programme, data: Mapping) -> Programme:
+    """Rename a programme or rewrite its description; the change is on record."""
+    require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
+    values = v.parse(
+        data, {"name": v.text(255, required=True), "description": v.text(10_000)}, partial=True
+    )
+    check_version(programme, data.get("version"))
+    before = audit.snapshot(programme, ("name", "description"))
+    if "name" in values:
+        programme.name = values["name"]
+    if "description" in values:
+        programme.description = values["description"] or ""
+    audit.record_changes(
+        actor=actor,
+        obj=programme,
+        before=before,
+        after=audit.snapshot(programme, ("name", "description")),
+        pilot_id=None,
+        unit_code="",
+    )
+    return programme
+
+
+def update_challenge(actor, challenge: Challenge, data: Mapping) -> Challenge:
+    """Retitle a challenge, restate its problem or move it to another programme, on record."""
+    require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
+    values = v.parse(
+        data,
+        {
+            "programme_id": v.lookup(_find_programme, _l("No such programme."), required=True),
+            "title": v.text(255, required=True),
+            "problem": v.text(10_000),
+        },
+        partial=True,
+    )
+    check_version(challenge, data.get("version"))
+    fields = ("programme_id", "title", "problem")
+    before = audit.snapshot(challenge, fields)
+    if "programme_id" in values:
+        challenge.programme_id = values["programme_id"].id
+    if "title" in values:
+        challenge.title = values["title"]
+    if "problem" in values:
+        challenge.problem = values["problem"] or ""
+    audit.record_changes(
+        actor=actor,
+        obj=challenge,
+        before=before,
+        after=audit.snapshot(challenge, fields),
+        pilot_id=None,
+        unit_code="",
+    )
+    db.session.refresh(challenge, ["programme"])
+    return challenge
+
+
+def get_programme(programme_id) -> Programme:
+    programme = _find_programme(programme_id) if programme_id is not None else None
+    if programme is None:
+        raise NotFound(str(_l("No such programme.")))
+    return programme
+
+
+def catalogue(user) -> list[tuple[Programme, list[tuple[Challenge, int]]]]:
+    """Every programme with its challenges and how many of their pilots `user` may see."""
+    from sqlalchemy import func
+
+    from pilotmgr.core.permissions import visible_pilots_clause
+    from pilotmgr.pilots.models import Pilot
+
+    counts = select(Pilot.challenge_id, func.count()).group_by(Pilot.challenge_id)
+    if (visible := visible_pilots_clause(user)) is not None:
+        counts = counts.where(visible)
+    pilots = dict(db.session.execute(counts).tuples().all())
+    by_programme: dict[int, list] = {}
+    for challenge in all_challenges():
+        by_programme.setdefault(challenge.programme_id, []).append(
+            (challenge, pilots.get(challenge.id, 0))
+        )
+    return [(p, by_programme.get(p.id, [])) for p in all_programmes()]
 
 
 def list_programmes(page: int, per_page: int) -> Page:

@@ -128,6 +128,13 @@ EVENTS = {
         _l("%(actor)s mentioned you: %(pilot)s"),
         _l("%(actor)s wrote in the discussion of “%(pilot)s”: “%(excerpt)s”"),
     ),
+    "password_reset": (
+        _l("Your password was reset"),
+        _l(
+            "%(actor)s gave your account a temporary password; you will choose a new one when "
+            "you sign in. If you did not ask for this, tell an administrator at once."
+        ),
+    ),
 }
 #: Params holding an ISO date, shown as 31/12/2026; a number, shown the reader's way.
 DATE_PARAMS = ("due", "old_due", "day")

@@ -74,24 +74,37 @@ def _defaults(programme_id: int) -> ReminderRule:
     )
 
 
+def get_programme(programme_id: int) -> Programme:
+    found = db.session.get(Programme, programme_id)
+    if found is None:
+        raise NotFound(str(_l("No such programme.")))
+    return found
+
+
 def save_rules(actor, programme_id: int, data) -> ReminderRule:
     require(is_admin(actor))
-    if db.session.get(Programme, programme_id) is None:
-        raise NotFound()
-    values = v.parse(
-        data,
-        {
-            "before_days": v.text(64, required=True),
-            "overdue_every": v.integer(1, 20, required=True),
-            "escalate_after": v.integer(1, 60, required=True),
-            "pilot_end_days": v.text(64, required=True),
-            "decision_after": v.integer(1, 60, required=True),
-        },
-    )
-    errors = {}
+    get_programme(programme_id)
+    errors: dict[str, list[str]] = {}
+    try:
+        values = v.parse(
+            data,
+            {
+                "before_days": v.text(64, required=True),
+                "overdue_every": v.integer(1, 20, required=True),
+                "escalate_after": v.integer(1, 60, required=True),
+                "pilot_end_days": v.text(64, required=True),
+                "decision_after": v.integer(1, 60, required=True),
+            },
+        )
+    except ValidationFailed as exc:
+        # Go on checking the day lists, so every mistake is reported at once.
+        errors, values = dict(exc.errors), {}
     for key in ("before_days", "pilot_end_days"):
+        raw = values.get(key, data.get(key))
+        if key in errors or not isinstance(raw, str):
+            continue
         try:
-            values[key] = ",".join(str(d) for d in parse_days(values[key]))
+            values[key] = ",".join(str(d) for d in parse_days(raw))
         except ValueError:
             errors[key] = [str(_l("Working days from 1 to 60, separated by commas."))]
     if errors:

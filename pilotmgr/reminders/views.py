@@ -8,11 +8,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.pagination import page_args
 from pilotmgr.core.permissions import is_admin
+from pilotmgr.core.web import commit
 from pilotmgr.extensions import db
 from pilotmgr.reminders import feed, notifications, settings
+from pilotmgr.reminders.forms import CalendarDayForm, ReminderRulesForm
 
 bp = Blueprint("reminders", __name__)
 
@@ -63,40 +64,51 @@ def calendar_feed(secret):
     return response
 
 
-@bp.route("/admin/calendar", methods=["GET", "POST"])
-@login_required
-def working_days():
+def _admins_only() -> None:
     if not is_admin(current_user):
         abort(403)
-    errors, values = {}, {}
-    if request.method == "POST":
-        values = request.form
-        try:
-            settings.set_calendar_day(current_user, request.form)
-            db.session.commit()
-            flash(_l("Calendar saved."), "success")
-            return redirect(url_for("reminders.working_days"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = exc.errors
+
+
+def _calendar_page(day_form=None, rules_form=None, status: int = 200):
+    """The working days and every programme's rules; a failed form shows with what was typed."""
     year = date.today().year
+    rules = []
+    for programme, rule in settings.programme_rules():
+        if rules_form is not None and rules_form.programme_id == programme.id:
+            form = rules_form
+        else:
+            form = ReminderRulesForm.for_rule(rule, formdata=None)
+        rules.append((programme, form))
     return render_template(
         "reminders/calendar.html",
         days=settings.calendar_days(),
         holidays=settings.national_holidays(year),
-        rules=settings.programme_rules(),
-        errors=errors,
-        values=values,
-    ), (422 if errors else 200)
+        rules=rules,
+        day_form=day_form or CalendarDayForm(formdata=None),
+    ), status
+
+
+@bp.route("/admin/calendar", methods=["GET", "POST"])
+@login_required
+def working_days():
+    _admins_only()
+    if request.method == "GET":
+        return _calendar_page()
+    form = CalendarDayForm()
+    done, _day = form.run(lambda data: settings.set_calendar_day(current_user, data))
+    if not done:
+        return _calendar_page(day_form=form, status=422)
+    commit()
+    flash(_l("Calendar saved."), "success")
+    return redirect(url_for("reminders.working_days"))
 
 
 @bp.post("/admin/calendar/<day>/delete")
 @login_required
 def delete_day(day):
-    if not is_admin(current_user):
-        abort(403)
+    _admins_only()
     settings.delete_calendar_day(current_user, day)
-    db.session.commit()
+    commit()
     flash(_l("Calendar saved."), "success")
     return redirect(url_for("reminders.working_days"))
 
@@ -104,14 +116,12 @@ def delete_day(day):
 @bp.post("/admin/reminder-rules/<int:programme_id>")
 @login_required
 def save_rules(programme_id):
-    if not is_admin(current_user):
-        abort(403)
-    try:
-        settings.save_rules(current_user, programme_id, request.form)
-        db.session.commit()
-        flash(_l("Reminder rules saved."), "success")
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for field, messages in exc.errors.items():
-            flash(f"{field}: {' '.join(str(m) for m in messages)}", "danger")
-    return redirect(url_for("reminders.working_days"))
+    _admins_only()
+    settings.get_programme(programme_id)
+    form = ReminderRulesForm(programme_id=programme_id)
+    done, _rule = form.run(lambda data: settings.save_rules(current_user, programme_id, data))
+    if not done:
+        return _calendar_page(rules_form=form, status=422)
+    commit()
+    flash(_l("Reminder rules saved."), "success")
+    return redirect(url_for("reminders.working_days", _anchor=f"rules-{programme_id}"))

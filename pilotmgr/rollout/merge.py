@@ -28,8 +28,8 @@ from pilotmgr.units.models import Unit
 PROGRESS = {"done": 3, "in_progress": 2, "blocked": 1, "planned": 0}
 
 
-def merge_units(actor, data: Mapping) -> dict:
-    """Merge `source` into `target` (unit codes); return how many of each were moved."""
+def _merge_pair(actor, data: Mapping) -> tuple[Unit, Unit]:
+    """The two units a merge names (`source`, `target` codes), once checked it can be done."""
     require(is_admin(actor), str(_l("Only administrators manage units.")))
     values = v.parse(
         data,
@@ -43,6 +43,44 @@ def merge_units(actor, data: Mapping) -> dict:
         raise ValidationFailed(
             {"target": [str(_l("Merge into a unit that is not the unit itself or below it."))]}
         )
+    return source, target
+
+
+def preview_merge(actor, data: Mapping) -> dict:
+    """What merging `source` into `target` would move, counted; nothing is changed.
+
+    The same counts `merge_units` returns, plus the tasks that go with the pilots, and the
+    two units themselves (`source`, `target`) for the confirmation page.
+    """
+    from sqlalchemy import func
+
+    from pilotmgr.pilots.models import Task
+
+    source, target = _merge_pair(actor, data)
+
+    def count(query) -> int:
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    both = select(RolloutTarget.pilot_id).where(RolloutTarget.unit_id == target.id)
+    mine = select(RolloutTarget.id).where(RolloutTarget.unit_id == source.id)
+    combined = count(mine.where(RolloutTarget.pilot_id.in_(both)))
+    return {
+        "source": source,
+        "target": target,
+        "users": count(select(User.id).where(User.unit_id == source.id)),
+        "pilots": count(select(Pilot.id).where(Pilot.unit_id == source.id)),
+        "tasks": count(
+            select(Task.id).join(Pilot, Task.pilot_id == Pilot.id).where(Pilot.unit_id == source.id)
+        ),
+        "targets": count(mine) - combined,
+        "targets_combined": combined,
+        "units": count(select(Unit.id).where(Unit.parent_id == source.id)),
+    }
+
+
+def merge_units(actor, data: Mapping) -> dict:
+    """Merge `source` into `target` (unit codes); return how many of each were moved."""
+    source, target = _merge_pair(actor, data)
     counts = {
         "users": _move_rows(actor, User, source, target),
         "pilots": _move_rows(actor, Pilot, source, target),

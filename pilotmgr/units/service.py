@@ -153,3 +153,60 @@ def tree_order(units: list[Unit]) -> list[Unit]:
 
     walk(None)
     return ordered
+
+
+def update_unit(actor, unit: Unit, data: Mapping) -> Unit:
+    """Rename a unit, set its level, or hang it under another parent (subtree paths follow)."""
+    from pilotmgr.core.errors import Conflict, check_version
+    from pilotmgr.core.permissions import in_subtree
+    from pilotmgr.units.models import UNIT_KINDS
+
+    require(is_admin(actor), str(_l("Only administrators manage units.")))
+    values = v.parse(
+        data,
+        {
+            "name": v.text(255, required=True),
+            "kind": v.choice(UNIT_KINDS),
+            "parent": v.lookup(_find_active_unit, _l("No such unit.")),
+        },
+        partial=True,
+    )
+    check_version(unit, data.get("version"))
+    if not unit.is_active:
+        raise Conflict(str(_l("This unit was merged into another; it can no longer be changed.")))
+    parent_before = db.session.get(Unit, unit.parent_id) if unit.parent_id else None
+    before = {"name": unit.name, "kind": unit.kind, "parent": _code(parent_before)}
+    if "name" in values:
+        unit.name = values["name"]
+    if "kind" in values:
+        unit.kind = values["kind"] or ""
+    parent = values.get("parent", parent_before)
+    if parent is not None and (parent.id == unit.id or in_subtree(parent, unit)):
+        raise ValidationFailed(
+            {"parent": [str(_l("Choose a unit that is not this unit itself or below it."))]}
+        )
+    if (parent.id if parent else None) != unit.parent_id:
+        _rehang(unit, parent)
+    after = {"name": unit.name, "kind": unit.kind, "parent": _code(parent)}
+    audit.record_changes(
+        actor=actor, obj=unit, before=before, after=after, pilot_id=None, unit_code=unit.code
+    )
+    return unit
+
+
+def _find_active_unit(code: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.code == code, Unit.is_active))
+
+
+def _code(unit: Unit | None) -> str | None:
+    return unit.code if unit is not None else None
+
+
+def _rehang(unit: Unit, parent: Unit | None) -> None:
+    """Move `unit` and everything below it under `parent` (None: to the top level)."""
+    old_path = unit.path
+    new_path = f"{parent.path if parent else '/'}{unit.id}/"
+    below = db.session.scalars(select(Unit).where(Unit.path.startswith(old_path, autoescape=True)))
+    for each in below:
+        each.path = new_path + each.path[len(old_path) :]
+    unit.parent_id = parent.id if parent else None

@@ -1,14 +1,21 @@
+"""Administrators' pages for units: the tree, a new unit, a unit's page, merging with a
+confirmation. The `admin` blueprint also carries the users' pages (`auth/admin_views.py`)."""
+
+from __future__ import annotations
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
-from pilotmgr.auth import service as auth_service
-from pilotmgr.auth.models import ROLES
-from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.core.pagination import page_args
+from pilotmgr.core.errors import NotFound
 from pilotmgr.core.permissions import is_admin
+from pilotmgr.core.validate import row_id
+from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.units import service
+from pilotmgr.units.forms import KIND_LABELS, MergeForm, UnitEditForm, UnitForm
+from pilotmgr.units.models import Unit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,39 +27,93 @@ def admins_only():
         abort(403)
 
 
-@bp.route("/units", methods=["GET", "POST"])
-def units():
-    errors, values = {}, {}
-    if request.method == "POST":
-        values = request.form
-        try:
-            unit = service.create_unit(current_user, request.form)
-            db.session.commit()
-            flash(_l("Unit %(code)s created.", code=unit.code), "success")
-            return redirect(url_for("admin.units"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = exc.errors
+def _units():
+    return service.tree_order(service.all_units())
+
+
+def _units_page(units, create=None, merge=None, status=200):
+    from pilotmgr.auth.models import User
+
+    people = dict(
+        db.session.execute(
+            select(User.unit_id, func.count()).where(User.is_active_account).group_by(User.unit_id)
+        )
+        .tuples()
+        .all()
+    )
     return render_template(
         "admin/units.html",
-        units=service.tree_order(service.all_units()),
-        errors=errors,
-        values=values,
-    ), (422 if errors else 200)
+        units=units,
+        people=people,
+        kind_labels=KIND_LABELS,
+        form=create or UnitForm(formdata=None, units=units),
+        merge_form=merge or MergeForm(formdata=None, units=units),
+    ), status
+
+
+@bp.route("/units", methods=["GET", "POST"])
+def units():
+    units = _units()
+    if request.method == "GET":
+        return _units_page(units)
+    form = UnitForm(units=units)
+    done, unit = form.run(lambda data: service.create_unit(current_user, data))
+    if not done:
+        return _units_page(units, create=form, status=422)
+    commit()
+    flash(_l("Unit %(name)s created.", name=unit.name), "success")
+    return redirect(url_for("admin.units"))
+
+
+def _get_unit(unit_id) -> Unit:
+    unit = db.session.get(Unit, n) if (n := row_id(unit_id)) else None
+    if unit is None or not unit.is_active:
+        raise NotFound(str(_l("No such unit.")))
+    return unit
+
+
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+def unit(unit_id):
+    found = _get_unit(unit_id)
+    units = _units()
+    parent_code = next((u.code for u in units if u.id == found.parent_id), None)
+    if request.method == "GET":
+        form = UnitEditForm.for_unit(found, parent_code, formdata=None, units=units)
+        return render_template("admin/unit.html", unit=found, form=form)
+    form = UnitEditForm(unit=found, units=units)
+    done, _unit = form.run(lambda data: service.update_unit(current_user, found, data))
+    if not done:
+        return render_template("admin/unit.html", unit=found, form=form), 422
+    commit()
+    flash(_l("Changes saved."), "success")
+    return redirect(url_for("admin.units", _anchor=f"unit-{found.id}"))
 
 
 @bp.post("/units/merge")
 def merge_units():
     from pilotmgr.rollout.merge import merge_units as merge
+    from pilotmgr.rollout.merge import preview_merge
 
-    try:
-        counts = merge(current_user, request.form)
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        for messages in exc.errors.values():
-            flash(" ".join(messages), "danger")
-        return redirect(url_for("admin.units"))
+    units = _units()
+    form = MergeForm(units=units)
+    if needs_confirmation():
+        done, preview = form.run(lambda data: preview_merge(current_user, data))
+        if not done:
+            return _units_page(units, merge=form, status=422)
+        return confirmation_page(
+            _l(
+                "Merge %(source)s into %(target)s",
+                source=preview["source"].name,
+                target=preview["target"].name,
+            ),
+            _merge_consequences(preview),
+            _l("Merge the units"),
+            url_for("admin.units"),
+        )
+    done, counts = form.run(lambda data: merge(current_user, data))
+    if not done:
+        return _units_page(units, merge=form, status=422)
+    commit()
     flash(
         _l(
             "Units merged: %(users)s users, %(pilots)s pilots, %(targets)s rollout targets "
@@ -68,28 +129,32 @@ def merge_units():
     return redirect(url_for("admin.units"))
 
 
-@bp.route("/users", methods=["GET", "POST"])
-def users():
-    errors, values = {}, {}
-    if request.method == "POST":
-        values = request.form
-        try:
-            user = auth_service.create_user(current_user, request.form)
-            db.session.commit()
-            flash(_l("User %(email)s created.", email=user.email), "success")
-            return redirect(url_for("admin.users"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = exc.errors
-    try:
-        page, per_page = page_args(request.args.get("page"), request.args.get("per_page"), 50)
-    except ValidationFailed:
-        page, per_page = 1, 50
-    return render_template(
-        "admin/users.html",
-        result=auth_service.list_users(current_user, page, per_page),
-        units=service.tree_order(service.all_units()),
-        roles=ROLES,
-        errors=errors,
-        values=values,
-    ), (422 if errors else 200)
+def _merge_consequences(preview: dict) -> list:
+    source, target = preview["source"].name, preview["target"].name
+    lines = [
+        _l("%(n)s users move to %(target)s.", n=preview["users"], target=target),
+        _l(
+            "%(n)s pilots (with their %(tasks)s tasks) move to %(target)s.",
+            n=preview["pilots"],
+            tasks=preview["tasks"],
+            target=target,
+        ),
+        _l("%(n)s rollout targets move to %(target)s.", n=preview["targets"], target=target),
+    ]
+    if preview["targets_combined"]:
+        lines.append(
+            _l(
+                "%(n)s rollout targets are combined with those %(target)s already has for the "
+                "same pilot (the one further along is kept).",
+                n=preview["targets_combined"],
+                target=target,
+            )
+        )
+    lines += [
+        _l("%(n)s child units are placed under %(target)s.", n=preview["units"], target=target),
+        _l(
+            "%(source)s stays in the history under its own name but can no longer be chosen.",
+            source=source,
+        ),
+    ]
+    return lines

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from pilotmgr.core.permissions import can_edit_pilot, can_view_pilot
 from pilotmgr.extensions import db
-from pilotmgr.pilots.models import Kpi
+from pilotmgr.pilots.models import Challenge, Kpi
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD
 
@@ -181,6 +181,51 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("POST", "imports.dry_run", "/import"): "ok ok ok ok ok 403 403 403 login",
     ("POST", "imports.commit", "/import/commit"): "ok ok ok ok ok 403 403 403 login",
     ("GET", "search.index", "/search?q=tap+huan"): "200 200 200 200 200 200 200 200 login",
+    # --- accounts, units, programmes (issue 15) ---------------------------------------------
+    ("POST", "auth.change_password", "/settings/password"): "ok ok ok ok ok ok ok ok login",
+    ("GET", "admin.user", "/admin/users/{owner_user}"): "200 403 403 403 403 403 403 403 login",
+    ("GET", "admin.user", "/admin/users/{missing}"): "404 403 403 403 403 403 403 403 login",
+    ("POST", "admin.user", "/admin/users/{owner_user}"): "ok 403 403 403 403 403 403 403 login",
+    ("POST", "admin.reset_password", "/admin/users/{owner_user}/password"): (
+        "ok 403 403 403 403 403 403 403 login"
+    ),
+    ("POST", "admin.set_active", "/admin/users/{owner_user}/active"): (
+        "ok 403 403 403 403 403 403 403 login"
+    ),
+    ("POST", "admin.set_active", "/admin/users/{missing}/active"): (
+        "404 403 403 403 403 403 403 403 login"
+    ),
+    ("GET", "admin.unit", "/admin/units/{unit}"): "200 403 403 403 403 403 403 403 login",
+    ("GET", "admin.unit", "/admin/units/{missing}"): "404 403 403 403 403 403 403 403 login",
+    ("POST", "admin.unit", "/admin/units/{unit}"): "ok 403 403 403 403 403 403 403 login",
+    ("GET", "programmes.index", "/programmes"): "200 200 200 200 200 200 200 200 login",
+    ("GET", "programmes.create_programme", "/programmes/new"): (
+        "200 200 200 403 403 403 403 403 login"
+    ),
+    ("POST", "programmes.create_programme", "/programmes/new"): (
+        "ok ok ok 403 403 403 403 403 login"
+    ),
+    ("GET", "programmes.edit_programme", "/programmes/{programme}/edit"): (
+        "200 200 200 403 403 403 403 403 login"
+    ),
+    ("GET", "programmes.edit_programme", "/programmes/{missing}/edit"): (
+        "404 404 404 403 403 403 403 403 login"
+    ),
+    ("POST", "programmes.edit_programme", "/programmes/{programme}/edit"): (
+        "ok ok ok 403 403 403 403 403 login"
+    ),
+    ("GET", "programmes.create_challenge", "/challenges/new"): (
+        "200 200 200 403 403 403 403 403 login"
+    ),
+    ("POST", "programmes.create_challenge", "/challenges/new"): (
+        "ok ok ok 403 403 403 403 403 login"
+    ),
+    ("GET", "programmes.edit_challenge", "/challenges/{challenge}/edit"): (
+        "200 200 200 403 403 403 403 403 login"
+    ),
+    ("POST", "programmes.edit_challenge", "/challenges/{challenge}/edit"): (
+        "ok ok ok 403 403 403 403 403 login"
+    ),
 }
 
 
@@ -211,6 +256,7 @@ def world(make):
     task = make.task(pilot, assignee=users["assignee"], title="Tập huấn cán bộ")
     closed = make.pilot("closed", owner=users["owner"], unit_=department, outcome="stopped")
     memo = make.issued_memo(pilot, users["owner"], kind="pilot_approval")
+    programme_id = db.session.get(Challenge, pilot.challenge_id).programme_id
     return {
         "users": users,
         "emails": {role: u.email for role, u in users.items()},
@@ -223,10 +269,16 @@ def world(make):
             "challenge": pilot.challenge_id,
             "memo": memo.id,
             "memo_sha": memo.sha256,
+            "owner_user": users["owner"].id,
+            "unit": department.id,
+            "programme": programme_id,
         },
         "pilot": pilot,
         "closed": closed,
         "task_version": task.version,
+        "owner_version": users["owner"].version,
+        "unit_version": department.version,
+        "programme_id": programme_id,
         "pilot_version": pilot.version,
         "codes": {"department": department.code, "ministry": ministry.code},
     }
@@ -286,6 +338,37 @@ def _form(endpoint: str, world: dict) -> dict:
         },
         "rollout.target": {"status": "done", "version": "1"},
         "admin.merge_units": {"source": codes["department"], "target": codes["ministry"]},
+        "auth.change_password": {
+            "current_password": PASSWORD,
+            "new_password": "another-long-password-2026",
+            "confirm_password": "another-long-password-2026",
+        },
+        "admin.user": {
+            "name": "Tên mới",
+            "role": "staff",
+            "unit": codes["department"],
+            "lang": "vi",
+            "version": world["owner_version"],
+        },
+        "admin.reset_password": {"password": "a-temporary-password-2026"},
+        "admin.set_active": {"reason": "Chuyển công tác", "version": world["owner_version"]},
+        "admin.unit": {
+            "name": "Sở mới",
+            "kind": "",
+            "parent": "",
+            "version": world["unit_version"],
+        },
+        "programmes.create_programme": {"name": "Chương trình mới", "description": ""},
+        "programmes.edit_programme": {"name": "Tên mới", "version": "1"},
+        "programmes.create_challenge": {
+            "programme_id": str(world["programme_id"]),
+            "title": "Vấn đề mới",
+        },
+        "programmes.edit_challenge": {
+            "programme_id": str(world["programme_id"]),
+            "title": "Tên mới",
+            "version": "1",
+        },
     }.get(endpoint, {})
 
 

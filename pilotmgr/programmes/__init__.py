@@ -1,0 +1,1 @@
+"""Programmes and their challenges in the browser (the rules live in `pilotmgr.pilots.programmes`)."""
