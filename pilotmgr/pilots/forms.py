@@ -14,7 +14,7 @@ from pilotmgr.core.forms import (
     options,
     required,
 )
-from pilotmgr.pilots.lifecycle import AFTER_PILOTING, OUTCOME_LABELS, STAGE_LABELS, STAGES
+from pilotmgr.pilots.lifecycle import AFTER_PILOTING, OUTCOME_LABELS, OUTCOMES, STAGE_LABELS, STAGES
 from pilotmgr.pilots.models import DIRECTIONS
 
 DIRECTION_LABELS = {"increase": _l("increase"), "decrease": _l("decrease")}
@@ -161,6 +161,8 @@ class DecisionForm(Form):
         self.to.data, self.step.data = step.target, step.name
         #: What the step still needs that is not one of this form's fields (shown beside it).
         self.missing: list = []
+        #: Set when the step was refused because of what is missing.
+        self.refused = False
 
     @property
     def page_key(self) -> str:
@@ -176,10 +178,12 @@ class DecisionForm(Form):
             else:
                 self.missing.append(item)
         self.take_errors(fields)
+        self.refused = True
 
     @property
     def failed(self) -> bool:
-        return bool(self.errors or self.missing)
+        """Sent and refused: shown open, marked, its messages read out."""
+        return bool(self.errors) or self.refused
 
 
 class SubmitForm(DecisionForm):
@@ -259,7 +263,7 @@ class CloseForm(DecisionForm):
         if kwargs.get("formdata", ...) is None:
             kwargs.setdefault("data", {}).setdefault("lessons", pilot.lessons)
         super().__init__(*args, pilot=pilot, step=step, **kwargs)
-        self.outcome.choices = options((o, OUTCOME_LABELS[o]) for o in sorted(outcomes))
+        self.outcome.choices = options((o, OUTCOME_LABELS[o]) for o in OUTCOMES if o in outcomes)
         # Lessons are asked for once the pilot has run and taught something.
         if "lessons" not in step.inputs or pilot.stage not in AFTER_PILOTING:
             del self.lessons

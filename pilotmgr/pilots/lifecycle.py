@@ -226,7 +226,7 @@ def rollout_complete(pilot, request: Request) -> list:
 def closing(pilot, request: Request) -> list:
     missing = needs_comment(pilot, request)
     if pilot.stage in AFTER_PILOTING and not (request.lessons.strip() or pilot.lessons.strip()):
-        missing.append(Missing(_l("Lessons learned"), "lessons"))
+        missing.append(Missing(_l("Lessons learned, since the pilot has run"), "lessons"))
     return missing
 
 
@@ -326,7 +326,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "closed",
         frozenset({"head"}),
         closing,
-        _l("Close"),
+        _l("Close the pilot"),
         outcomes=frozenset(OUTCOMES),
         inputs=("outcome", "lessons"),
         effects=(Announce("closed", owner),),

@@ -238,7 +238,7 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
         if pilot.id in selected_ids:
             pilot.success_formula = formulas[pilot.id]
         pilot.lessons = values.get("lessons") or pilot.lessons
-        transition(actor, pilot, move)
+        transition(actor, pilot, move, announce=False)
     decision = Selection(
         challenge_id=challenge.id,
         decided_by_id=actor.id,
