@@ -248,6 +248,10 @@ class ScaleForm(DecisionForm):
             data["regulation"] = {k: v for k, v in regulation.items() if v}
         return data
 
+    def take_errors(self, errors: dict) -> None:
+        # The service names the regulation's parts "regulation.number", …: these are our fields.
+        super().take_errors({k.replace("regulation.", "regulation_"): m for k, m in errors.items()})
+
 
 class CloseForm(DecisionForm):
     outcome = SelectField(_l("Outcome"), [required()], validate_choice=False)
