@@ -97,7 +97,7 @@ class KpiForm(Form):
     unit = StringField(
         _l("Unit of measure"),
         [max_length(40)],
-        description=_l("For example: hồ sơ, ngày, lượt truy cập."),
+        description=_l("For example: files, days, visits."),
     )
     baseline = NumberField(_l("Baseline"))
     target = NumberField(_l("Target"))
