@@ -3,16 +3,15 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from pilotmgr.auth.models import Role
 from pilotmgr.core.errors import GuardFailed, ValidationFailed
-from pilotmgr.core.formats import format_day
 from pilotmgr.core.pagination import page_args
 from pilotmgr.core.permissions import can_edit_pilot, can_update_task
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle, programmes, service, transitions
+from pilotmgr.pilots.consequences import consequences
 from pilotmgr.pilots.forms import (
     DECISION_FORMS,
     CloseForm,
@@ -301,7 +300,7 @@ def decide(pilot, form: DecisionForm):
             step, request_ = transitions.dry_run(current_user, pilot, data)
             return confirmation_page(
                 step.label,
-                _consequences(pilot, step, request_),
+                consequences(current_user, pilot, step, request_),
                 step.label,
                 url_for("pilots.detail", pilot_id=pilot.id),
             )
@@ -319,90 +318,6 @@ def decide(pilot, form: DecisionForm):
 
 #: Steps that cannot be taken back: they ask once more, saying what will happen.
 IRREVERSIBLE = ("closed", "scaled")
-
-
-def _consequences(pilot, step, request_) -> list:
-    if step.target == "closed":
-        return _closing_consequences(pilot, request_)
-    return _scaling_consequences(pilot, request_)
-
-
-def _closing_consequences(pilot, request_) -> list:
-    from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Task
-    from pilotmgr.rollout.models import RolloutTarget
-
-    lines = [
-        _l(
-            "The pilot “%(title)s” closes as “%(outcome)s” and cannot be reopened.",
-            title=pilot.title,
-            outcome=lifecycle.OUTCOME_LABELS.get(request_.outcome, ""),
-        )
-    ]
-    open_tasks = db.session.scalars(
-        select(Task.title)
-        .where(Task.pilot_id == pilot.id, Task.status.in_(OPEN_TASK_STATUSES))
-        .order_by(Task.due_date, Task.id)
-    ).all()
-    if open_tasks:
-        lines.append(
-            _l(
-                "Its %(n)s open tasks stop and nobody is reminded of them any more: %(titles)s.",
-                n=len(open_tasks),
-                titles="; ".join(open_tasks),
-            )
-        )
-    else:
-        lines.append(_l("It has no open task."))
-    open_targets = db.session.scalar(
-        select(func.count())
-        .select_from(RolloutTarget)
-        .where(RolloutTarget.pilot_id == pilot.id, RolloutTarget.status != "done")
-    )
-    if open_targets:
-        lines.append(_l("Its %(n)s rollout targets not yet done stop.", n=open_targets))
-    if request_.lessons.strip():
-        lines.append(_l("The lessons learned go into the lessons library."))
-    if pilot.owner_id != current_user.id:
-        lines.append(
-            _l("%(owner)s, the owner, is told, with your comment.", owner=pilot.owner.name)
-        )
-    return lines
-
-
-def _scaling_consequences(pilot, request_) -> list:
-    from flask import current_app
-
-    from pilotmgr.rollout.models import RolloutTarget
-    from pilotmgr.rollout.regulation import add_months
-
-    targets = db.session.scalar(
-        select(func.count()).select_from(RolloutTarget).where(RolloutTarget.pilot_id == pilot.id)
-    )
-    regulation = request_.regulation or {
-        "number": pilot.regulation_number,
-        "date": pilot.regulation_date,
-        "issuer": pilot.regulation_issuer,
-    }
-    months = int(current_app.config.get("PILOTMGR_BENEFIT_REVIEW_MONTHS", 6))
-    return [
-        _l(
-            "The rollout of “%(title)s” is recorded as complete in all %(n)s target units.",
-            title=pilot.title,
-            n=targets,
-        ),
-        _l(
-            "Regulation %(number)s of %(date)s, issued by %(issuer)s, makes the model mandatory.",
-            number=regulation["number"],
-            date=format_day(regulation["date"]),
-            issuer=regulation["issuer"],
-        ),
-        _l(
-            "A benefit review task is planned for %(owner)s, due on %(due)s.",
-            owner=pilot.owner.name,
-            due=format_day(add_months(service.today(), months)),
-        ),
-        _l("The rollout plan and its targets can no longer be changed."),
-    ]
 
 
 # --- tasks (pilotmgr/pilots/tasks.py) -----------------------------------------------------------
