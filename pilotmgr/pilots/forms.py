@@ -144,12 +144,17 @@ class KpiDeleteForm(Form):
 # --- lifecycle decisions: one form per step (`lifecycle.TRANSITIONS`) ---------------------------
 
 
+def comment_field(label=None, rows: int = 2):
+    """A decision's comment; declared last in each form, so that it is shown last."""
+    return TextAreaField(label or _l("Comment"), [max_length(10_000)], render_kw={"rows": rows})
+
+
 class DecisionForm(Form):
     """One lifecycle decision; `step` names the transition of `lifecycle.STEPS` it takes."""
 
     to = HiddenField()
     step = HiddenField()
-    comment = TextAreaField(_l("Comment"), [max_length(10_000)], render_kw={"rows": 2})
+    comment = comment_field()
     version = VersionField()
 
     def __init__(self, *args, pilot, step, **kwargs):
@@ -187,19 +192,15 @@ class DecisionForm(Form):
 
 
 class SubmitForm(DecisionForm):
-    comment = TextAreaField(
-        _l("Note for the head (optional)"), [max_length(10_000)], render_kw={"rows": 2}
-    )
+    comment = comment_field(_l("Note for the head (optional)"))
 
 
 class SendBackForm(DecisionForm):
-    comment = TextAreaField(
-        _l("What should be revised"), [max_length(10_000)], render_kw={"rows": 3}
-    )
+    comment = comment_field(_l("What should be revised"), rows=3)
 
 
 class WithdrawForm(DecisionForm):
-    comment = TextAreaField(_l("Why (optional)"), [max_length(10_000)], render_kw={"rows": 2})
+    comment = comment_field(_l("Why (optional)"))
 
 
 class ApproveForm(DecisionForm):
@@ -212,6 +213,7 @@ class StartEvaluationForm(DecisionForm):
 
 class ExtendForm(DecisionForm):
     new_end_date = DayField(_l("New end date"))
+    comment = comment_field()
 
 
 class SelectForm(DecisionForm):
@@ -221,6 +223,7 @@ class SelectForm(DecisionForm):
 class ApproveRolloutForm(DecisionForm):
     decision_number = StringField(_l("Decision number"), [max_length(80)])
     decision_date = DayField(_l("Decision date"))
+    comment = comment_field()
 
 
 class ScaleForm(DecisionForm):
@@ -228,6 +231,7 @@ class ScaleForm(DecisionForm):
     regulation_date = DayField(_l("Regulation date"))
     regulation_issuer = StringField(_l("Issued by"), [max_length(255)])
     regulation_title = StringField(_l("Regulation title"), [max_length(255)])
+    comment = comment_field()
 
     def __init__(self, *args, pilot, step, **kwargs):
         if kwargs.get("formdata", ...) is None and pilot.regulation_number:
@@ -255,7 +259,7 @@ class ScaleForm(DecisionForm):
 
 class CloseForm(DecisionForm):
     outcome = SelectField(_l("Outcome"), [required()], validate_choice=False)
-    comment = TextAreaField(_l("Why the pilot closes"), [max_length(10_000)], render_kw={"rows": 2})
+    comment = comment_field(_l("Why the pilot closes"))
     lessons = TextAreaField(
         _l("Lessons learned"),
         [max_length(10_000)],
