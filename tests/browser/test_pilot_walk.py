@@ -35,7 +35,7 @@ def test_lead_registers_and_submits_a_pilot_and_a_head_approves_it(live_server, 
     kpi_form.locator("input[name=target]").fill("60")
     kpi_form.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("#kpis").get_by_text("Tỷ lệ giao dịch không dùng tiền mặt").is_visible()
+    assert page.locator("#kpis").get_by_text("Tỷ lệ giao dịch không dùng tiền mặt (%)").is_visible()
 
     task_form = page.locator("form[action$='/tasks']")
     task_form.locator("xpath=ancestor::details").locator("summary").click()
