@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "delete": _l("Removed %(what)s"),
     "issue": _l("Issued %(what)s"),
     "decide": _l("Recorded the head's decision"),
+    # results
+    "retract": _l("Retracted %(what)s"),
     "comment": _l("Wrote in the discussion"),
     "open_wave": _l("Opened the next rollout wave"),
     "regulation": _l("Recorded the mandatory regulation"),
@@ -83,6 +85,18 @@ FIELD_LABELS = {
     "regulation": _l("regulation"),
     "number": _l("number"),
     "files": _l("files"),
+    # results
+    "evaluator": _l("evaluator named"),
+    "verdict": _l("verdict"),
+    "value": _l("value"),
+    "measured_on": _l("measured on"),
+    "feasibility": _l("feasibility"),
+    "effectiveness": _l("effectiveness"),
+    "needs_fit": _l("fit to real needs"),
+    "cost": _l("cost"),
+    "scalability": _l("scalability"),
+    "selected": _l("selected pilots"),
+    "others": _l("the others"),
 }
 #: Fields that name the object, shown after the headline instead of as a change.
 NAMING_FIELDS = ("title", "name", "number")
@@ -95,11 +109,18 @@ VALUE_LABELS = {
         "cancelled": _l("cancelled"),
         "planned": _l("planned"),
         "blocked": _l("blocked"),
+        # results: a value's review
+        "submitted": _l("awaiting review"),
+        "approved": _l("approved"),
+        "rejected": _l("rejected"),
     },
     "priority": {"high": _l("high"), "normal": _l("normal"), "low": _l("low")},
     "direction": {"increase": _l("increase"), "decrease": _l("decrease")},
     "stage": lifecycle.STAGE_LABELS,
     "outcome": lifecycle.OUTCOME_LABELS,
+    # results
+    "verdict": {"met": _l("met"), "not_met": _l("not met"), "inconclusive": _l("inconclusive")},
+    "others": {"not_selected": _l("closed as not selected"), "extend": _l("continue piloting")},
 }
 DECISION_LABELS = {
     "approve": _l("approved"),
@@ -107,7 +128,16 @@ DECISION_LABELS = {
     "reject": _l("rejected"),
 }
 DATE_FIELDS = frozenset(
-    {"start_date", "end_date", "due_date", "regulation_date", "decision_date", "date", "done_on"}
+    {
+        "start_date",
+        "end_date",
+        "due_date",
+        "regulation_date",
+        "decision_date",
+        "date",
+        "done_on",
+        "measured_on",
+    }
 )
 NUMBER_FIELDS = frozenset({"budget", "baseline", "target", "value"})
 #: Facts a transition records beside the stage, listed under its headline.
@@ -125,6 +155,8 @@ def describe(entry) -> dict:
     headline = str(template % {"what": what}) if "%(what)s" in str(template) else str(template)
     shown = after if entry.action != "delete" else before
     name = next((str(shown[k]) for k in NAMING_FIELDS if shown.get(k)), "")
+    if entry.object_type == "evidence" and shown.get("sha256"):
+        name = f"{name} (SHA-256 {shown['sha256']})"  # a file stays identifiable by content
     changes = []
     if entry.action == "unit_merged":
         name = f"{before.get('unit', '')} → {after.get('unit', '')}"
@@ -138,6 +170,8 @@ def describe(entry) -> dict:
             changes.append(f"{FIELD_LABELS['files']}: {', '.join(after['files'])}")
     if entry.action in CHANGE_ACTIONS:
         for key, new in after.items():
+            if key in NAMING_FIELDS and key not in before:
+                continue  # names the object (shown after the headline), not a change
             changes.append(f"{_label(key)}: {show(key, before.get(key))} → {show(key, new)}")
     return {"headline": headline, "name": name, "changes": changes}
 
