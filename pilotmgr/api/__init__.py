@@ -122,6 +122,7 @@ def _is_api() -> bool:
 def register_api(app: Flask) -> None:
     from pilotmgr.api import openapi  # noqa: F401
     from pilotmgr.auth import api as _auth  # noqa: F401
+    from pilotmgr.discussion import api as _discussion  # noqa: F401
     from pilotmgr.exports import api as _exports  # noqa: F401
     from pilotmgr.memos import api as _memos  # noqa: F401
     from pilotmgr.pilots import api as _pilots  # noqa: F401

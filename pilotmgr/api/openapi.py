@@ -90,9 +90,11 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
     (
         "post",
         "/pilots/{id}/transitions",
-        "Move a pilot through its lifecycle",
+        "Move a pilot through its lifecycle (step names the transition where two lead to one "
+        "stage: send_back or withdraw from proposed to draft)",
         {
             "to": "string",
+            "step": "string",
             "comment": "string",
             "outcome": "string",
             "new_end_date": "date",
@@ -161,6 +163,23 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
             "version": "integer",
         },
         200,
+    ),
+    (
+        "delete",
+        "/kpis/{id}",
+        "Delete a KPI while its pilot is a draft (?version= guards a stale read); history "
+        "keeps its name",
+        None,
+        204,
+    ),
+    ("get", "/pilots/{id}/comments", "The pilot's discussion, oldest first", None, 200),
+    (
+        "post",
+        "/pilots/{id}/comments",
+        "Write in the pilot's discussion; @e-mail mentions notify (only people who may see "
+        "the pilot); multipart with file parts attaches files",
+        {"body": "string"},
+        201,
     ),
     (
         "post",

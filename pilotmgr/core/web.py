@@ -148,6 +148,7 @@ def register_web(app: Flask) -> None:
     from pilotmgr.auth import admin_views  # noqa: F401  (the users' pages on the admin blueprint)
     from pilotmgr.auth.views import bp as auth_bp
     from pilotmgr.dashboard.views import bp as dashboard_bp
+    from pilotmgr.discussion.views import bp as discussion_bp
     from pilotmgr.exports.imports import bp as imports_bp
     from pilotmgr.exports.views import bp as exports_bp
     from pilotmgr.memos.views import bp as memos_bp
@@ -168,6 +169,7 @@ def register_web(app: Flask) -> None:
         results_bp,
         rollout_bp,
         memos_bp,
+        discussion_bp,
         exports_bp,
         imports_bp,
         search_bp,

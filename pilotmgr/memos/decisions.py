@@ -15,13 +15,14 @@ from pilotmgr.extensions import db
 from pilotmgr.memos.models import Decision, Memo
 from pilotmgr.pilots.models import Task
 from pilotmgr.pilots.transitions import pilot_transitioned
+from pilotmgr.reminders.events import notify
 
 #: Moving here is a "no" to what the memo asked.
 REJECTING_STAGES = ("draft", "closed")
 
 
 def parse_conditions(raw: str, today: date) -> list[dict]:
-    """One condition per line: "what | owner's e-mail | deadline (YYYY-MM-DD or DD/MM/YYYY)"."""
+    """One condition per line: "what | owner's e-mail | deadline (31/12/2026 or 2026-12-31)"."""
     conditions, errors = [], []
     for number, line in enumerate((raw or "").splitlines(), start=1):
         if not line.strip():
@@ -31,7 +32,9 @@ def parse_conditions(raw: str, today: date) -> list[dict]:
             errors.append(_("Line %(n)s: write “condition | owner's e-mail | deadline”.", n=number))
             continue
         text, email, deadline = parts
-        owner = db.session.scalar(select(User).where(User.email == email.lower()))
+        owner = db.session.scalar(
+            select(User).where(User.email == email.lower(), User.is_active_account)
+        )
         due = _date(deadline)
         if owner is None:
             errors.append(
@@ -49,13 +52,9 @@ def parse_conditions(raw: str, today: date) -> list[dict]:
 
 
 def _date(raw: str) -> date | None:
-    try:
-        if "/" in raw:
-            day, month, year = (int(x) for x in raw.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
+    from pilotmgr.core.forms import parse_day
+
+    return parse_day(raw)
 
 
 def record(actor, pilot, transition, request) -> Decision | None:
@@ -108,6 +107,16 @@ def record(actor, pilot, transition, request) -> Decision | None:
             after={"title": task.title, "assignee": c["owner"].email, "due_date": c["due_date"]},
             comment=_("Condition of the decision"),
             unit_code=pilot.unit.code,
+        )
+        notify(
+            "condition_task",
+            [c["owner"]],
+            cause=f"task-{task.id}",
+            actor=actor,
+            pilot=pilot,
+            url=f"/pilots/{pilot.id}#tasks",
+            task=task.title,
+            due=task.due_date,
         )
         stored.append(
             {

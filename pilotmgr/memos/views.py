@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -15,12 +16,21 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from pilotmgr.core.errors import GuardFailed
 from pilotmgr.core.web import commit
+from pilotmgr.extensions import db
 from pilotmgr.memos import decisions as _decisions  # noqa: F401  (records decisions on transitions)
 from pilotmgr.memos import render, service
+from pilotmgr.memos.forms import (
+    MemoDecisionForm,
+    MemoIssueForm,
+    MemoReissueForm,
+    memo_decision_step,
+    memos_of_step,
+)
 from pilotmgr.memos.models import MEMO_KINDS
-from pilotmgr.pilots import lifecycle
 from pilotmgr.pilots import service as pilots
+from pilotmgr.pilots.transitions import prerequisites
 
 bp = Blueprint("memos", __name__)
 
@@ -28,18 +38,38 @@ bp = Blueprint("memos", __name__)
 @bp.record_once
 def _template_helpers(state):
     """The pilot page includes the memos block; this gives it its data."""
-    state.app.jinja_env.globals.update(pilot_memos=lambda pilot: pilot_memos(current_user, pilot))
+    from pilotmgr.pilots.history import show
+
+    state.app.jinja_env.globals.update(
+        pilot_memos=lambda pilot, page_forms=None: pilot_memos(current_user, pilot, page_forms),
+        iso_day=lambda value: show("date", value),
+    )
 
 
-def pilot_memos(user, pilot) -> dict:
-    forward = [t for t in lifecycle.allowed_transitions(user, pilot) if t.forward]
-    head_step = next((t for t in forward if "head" in t.actors and "owner" not in t.actors), None)
+def memo_kinds(pilot) -> list[tuple]:
+    return [(k, render.kind_labels()[k], service.missing_for(k, pilot)) for k in MEMO_KINDS]
+
+
+def pilot_memos(user, pilot, page_forms: dict | None = None) -> dict:
+    """The memos block's data and forms (a failed one from `page_forms`, else an empty one)."""
+    page_forms = page_forms or {}
+    memos = service.memos_for(pilot)
+    kinds = memo_kinds(pilot)
+    step = memo_decision_step(user, pilot, memos)
+    decide_form = page_forms.get("memo-decision")
+    if step is not None and decide_form is None:
+        decide_form = MemoDecisionForm(
+            formdata=None, pilot=pilot, step=step, memos=memos_of_step(step, memos)
+        )
+        decide_form.missing = prerequisites(pilot, step)
     return {
-        "memos": service.memos_for(pilot),
+        "memos": memos,
         "decisions": service.decisions_for(pilot),
         "can_issue": service.can_issue(user, pilot),
-        "kinds": [(k, render.kind_labels()[k], service.missing_for(k, pilot)) for k in MEMO_KINDS],
-        "decide_step": head_step if lifecycle.actor_roles(user, pilot) & {"head"} else None,
+        "kinds": kinds,
+        "issue_form": page_forms.get("memo-issue") or MemoIssueForm(formdata=None, kinds=kinds),
+        "reissue_form": MemoReissueForm(formdata=None),
+        "decide_form": decide_form,
     }
 
 
@@ -64,11 +94,43 @@ def preview(pilot_id):
 @bp.post("/pilots/<int:pilot_id>/memos")
 @login_required
 def issue(pilot_id):
+    from pilotmgr.pilots.views import detail_page
+
     pilot = pilots.pilot_detail(current_user, pilot_id)
-    memo = service.issue(current_user, pilot, request.form)
+    if request.form.get("reissue_of"):
+        form = MemoReissueForm()
+    else:
+        form = MemoIssueForm(kinds=memo_kinds(pilot))
+    try:
+        done, memo = form.run(lambda data: service.issue(current_user, pilot, data))
+    except GuardFailed as exc:
+        db.session.rollback()
+        form.missing = exc.missing
+        done = False
+    if not done:
+        if isinstance(form, MemoReissueForm):
+            for message in [*form.form_errors, *(m for f in form for m in f.errors)]:
+                flash(message, "danger")
+            return redirect(url_for("pilots.detail", pilot_id=pilot.id, _anchor="memos"))
+        return detail_page(pilot.id, {"memo-issue": form}, 422)
     commit()
     flash(_l("Memo %(number)s issued.", number=memo.number), "success")
     return redirect(url_for("pilots.detail", pilot_id=pilot.id, _anchor="memos"))
+
+
+@bp.post("/pilots/<int:pilot_id>/memos/decision")
+@login_required
+def decide(pilot_id):
+    """The head's forward step, decided on an issued memo (with its conditions)."""
+    from pilotmgr.pilots.views import decide as take_step
+
+    pilot = pilots.pilot_detail(current_user, pilot_id)
+    memos = service.memos_for(pilot)
+    step = memo_decision_step(current_user, pilot, memos)
+    if step is None:
+        abort(403)
+    form = MemoDecisionForm(pilot=pilot, step=step, memos=memos_of_step(step, memos))
+    return take_step(pilot, form)
 
 
 @bp.get("/memos/<int:memo_id>.pdf")

@@ -274,3 +274,16 @@ def update_task(task_id):
 def update_kpi(kpi_id):
     kpi = service.get_kpi(user(), kpi_id)
     return ok(kpi_json(service.update_kpi(user(), kpi, body())))
+
+
+@bp.delete("/kpis/<kpi_id>")
+def delete_kpi(kpi_id):
+    """Only while the pilot is a draft; `?version=` (or a JSON `version`) guards a stale read."""
+    kpi = service.get_kpi(user(), kpi_id)
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
+    if request.args.get("version"):
+        data["version"] = request.args["version"]
+    service.delete_kpi(user(), kpi, data)
+    db.session.commit()
+    return "", 204

@@ -1,9 +1,9 @@
-"""The pilot feature's forms: a pilot, its KPIs."""
+"""The pilot feature's forms: the list's filter, a pilot, its KPIs, each lifecycle decision."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from pilotmgr.core.forms import (
     DayField,
@@ -14,9 +14,41 @@ from pilotmgr.core.forms import (
     options,
     required,
 )
+from pilotmgr.pilots.lifecycle import AFTER_PILOTING, OUTCOME_LABELS, OUTCOMES, STAGE_LABELS, STAGES
 from pilotmgr.pilots.models import DIRECTIONS
 
 DIRECTION_LABELS = {"increase": _l("increase"), "decrease": _l("decrease")}
+
+
+class PilotFilterForm(Form):
+    """The pilot list's filters (GET: nothing changes, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        _l("Search"),
+        [max_length(200)],
+        render_kw={"placeholder": _l("Search title, summary, partner"), "type": "search"},
+    )
+    stage = SelectField(_l("Stage"), validate_choice=False)
+    unit = SelectField(_l("Unit"), validate_choice=False)
+    programme = SelectField(_l("Programme"), validate_choice=False)
+    owner = SelectField(_l("Owner"), validate_choice=False)
+
+    def __init__(self, formdata, *, units=(), programmes=(), owners=(), **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.stage.choices = options([("", _l("All stages")), *STAGE_LABELS.items()])
+        self.unit.choices = options(
+            [("", _l("All units")), *((u.code, f"{'· ' * u.depth}{u.name}") for u in units)]
+        )
+        self.programme.choices = options(
+            [("", _l("All programmes")), *((p.id, p.name) for p in programmes)]
+        )
+        self.owner.choices = options([("", _l("All owners")), *((u.email, u.name) for u in owners)])
+
+    def chosen_stage(self) -> str | None:
+        return self.stage.data if self.stage.data in STAGES else None
 
 
 class PilotForm(Form):
@@ -65,7 +97,7 @@ class KpiForm(Form):
     unit = StringField(
         _l("Unit of measure"),
         [max_length(40)],
-        description=_l("For example: hồ sơ, ngày, lượt truy cập."),
+        description=_l("For example: files, days, visits."),
     )
     baseline = NumberField(_l("Baseline"))
     target = NumberField(_l("Target"))
@@ -74,3 +106,188 @@ class KpiForm(Form):
         choices=options((d, DIRECTION_LABELS[d]) for d in DIRECTIONS),
         default="increase",
     )
+
+
+class KpiEditForm(KpiForm):
+    """Correct a KPI; once the pilot has started, a changed threshold needs a head and a reason."""
+
+    comment = TextAreaField(
+        _l("Why the fixed thresholds change"),
+        [max_length(10_000)],
+        render_kw={"rows": 2},
+        description=_l("Needed only when the baseline, target or direction change after approval."),
+    )
+    version = VersionField()
+
+    @classmethod
+    def for_kpi(cls, kpi) -> KpiEditForm:
+        return cls(
+            formdata=None,
+            id_prefix=f"kpi-{kpi.id}-",
+            data={
+                "name": kpi.name,
+                "unit": kpi.unit,
+                "baseline": kpi.baseline,
+                "target": kpi.target,
+                "direction": kpi.direction,
+                "version": kpi.version,
+            },
+        )
+
+
+class KpiDeleteForm(Form):
+    """Delete a KPI of a draft (the history keeps its name)."""
+
+    version = VersionField()
+
+
+# --- lifecycle decisions: one form per step (`lifecycle.TRANSITIONS`) ---------------------------
+
+
+def comment_field(label=None, rows: int = 2):
+    """A decision's comment; declared last in each form, so that it is shown last."""
+    return TextAreaField(label or _l("Comment"), [max_length(10_000)], render_kw={"rows": rows})
+
+
+class DecisionForm(Form):
+    """One lifecycle decision; `step` names the transition of `lifecycle.STEPS` it takes."""
+
+    to = HiddenField()
+    step = HiddenField()
+    comment = comment_field()
+    version = VersionField()
+
+    def __init__(self, *args, pilot, step, **kwargs):
+        kwargs.setdefault("id_prefix", f"{step.name}-")
+        if kwargs.get("formdata", ...) is None:
+            kwargs.setdefault("data", {}).setdefault("version", pilot.version)
+        super().__init__(*args, **kwargs)
+        self.pilot, self.transition = pilot, step
+        self.to.data, self.step.data = step.target, step.name
+        #: What the step still needs that is not one of this form's fields (shown beside it).
+        self.missing: list = []
+        #: Set when the step was refused because of what is missing.
+        self.refused = False
+
+    @property
+    def page_key(self) -> str:
+        return f"decision-{self.transition.name}"
+
+    def take_missing(self, missing) -> None:
+        """A guard's answer: items naming one of the fields go beside it, the rest above."""
+        fields = {}
+        for item in missing:
+            name = getattr(item, "field", None)
+            if name and name in self._fields:
+                fields.setdefault(name, []).append(str(item))
+            else:
+                self.missing.append(item)
+        self.take_errors(fields)
+        self.refused = True
+
+    @property
+    def failed(self) -> bool:
+        """Sent and refused: shown open, marked, its messages read out."""
+        return bool(self.errors) or self.refused
+
+
+class SubmitForm(DecisionForm):
+    comment = comment_field(_l("Note for the head (optional)"))
+
+
+class SendBackForm(DecisionForm):
+    comment = comment_field(_l("What should be revised"), rows=3)
+
+
+class WithdrawForm(DecisionForm):
+    comment = comment_field(_l("Why (optional)"))
+
+
+class ApproveForm(DecisionForm):
+    pass
+
+
+class StartEvaluationForm(DecisionForm):
+    pass
+
+
+class ExtendForm(DecisionForm):
+    new_end_date = DayField(_l("New end date"))
+    comment = comment_field()
+
+
+class SelectForm(DecisionForm):
+    pass
+
+
+class ApproveRolloutForm(DecisionForm):
+    decision_number = StringField(_l("Decision number"), [max_length(80)])
+    decision_date = DayField(_l("Decision date"))
+    comment = comment_field()
+
+
+class ScaleForm(DecisionForm):
+    regulation_number = StringField(_l("Regulation number"), [max_length(80)])
+    regulation_date = DayField(_l("Regulation date"))
+    regulation_issuer = StringField(_l("Issued by"), [max_length(255)])
+    regulation_title = StringField(_l("Regulation title"), [max_length(255)])
+    comment = comment_field()
+
+    def __init__(self, *args, pilot, step, **kwargs):
+        if kwargs.get("formdata", ...) is None and pilot.regulation_number:
+            kwargs.setdefault("data", {}).update(
+                regulation_number=pilot.regulation_number,
+                regulation_date=pilot.regulation_date,
+                regulation_issuer=pilot.regulation_issuer,
+                regulation_title=pilot.regulation_title,
+            )
+        super().__init__(*args, pilot=pilot, step=step, **kwargs)
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        regulation = {
+            key: data.pop(f"regulation_{key}") for key in ("number", "date", "issuer", "title")
+        }
+        if any(regulation.values()):
+            data["regulation"] = {k: v for k, v in regulation.items() if v}
+        return data
+
+    def take_errors(self, errors: dict) -> None:
+        # The service names the regulation's parts "regulation.number", …: these are our fields.
+        super().take_errors({k.replace("regulation.", "regulation_"): m for k, m in errors.items()})
+
+
+class CloseForm(DecisionForm):
+    outcome = SelectField(_l("Outcome"), [required()], validate_choice=False)
+    comment = comment_field(_l("Why the pilot closes"))
+    lessons = TextAreaField(
+        _l("Lessons learned"),
+        [max_length(10_000)],
+        render_kw={"rows": 3},
+        description=_l("What the pilot taught, for the lessons library."),
+    )
+
+    def __init__(self, *args, pilot, step, outcomes=(), **kwargs):
+        if kwargs.get("formdata", ...) is None:
+            kwargs.setdefault("data", {}).setdefault("lessons", pilot.lessons)
+        super().__init__(*args, pilot=pilot, step=step, **kwargs)
+        self.outcome.choices = options((o, OUTCOME_LABELS[o]) for o in OUTCOMES if o in outcomes)
+        # Lessons are asked for once the pilot has run and taught something.
+        if "lessons" not in step.inputs or pilot.stage not in AFTER_PILOTING:
+            del self.lessons
+
+
+#: step name → its form.
+DECISION_FORMS: dict[str, type[DecisionForm]] = {
+    "submit": SubmitForm,
+    "send_back": SendBackForm,
+    "withdraw": WithdrawForm,
+    "approve": ApproveForm,
+    "start_evaluation": StartEvaluationForm,
+    "extend": ExtendForm,
+    "select": SelectForm,
+    "approve_rollout": ApproveRolloutForm,
+    "scale": ScaleForm,
+    "close": CloseForm,
+    "stop": CloseForm,
+}

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from pilotmgr.core.permissions import has_authority
 from pilotmgr.extensions import db
+from pilotmgr.pilots.effects import Announce, Effect, deciders, open_target_people, owner
 
 
 class Stage(enum.StrEnum):
@@ -65,11 +66,31 @@ class Request:
     conditions: str = ""
 
 
+class Missing:
+    """One thing a guard finds missing, and the input of the step that supplies it (if any).
+
+    It reads as its text wherever it is shown (`str`); a form puts it beside `field`.
+    """
+
+    __slots__ = ("field", "text")
+
+    def __init__(self, text, field: str | None = None):
+        self.text, self.field = text, field
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+    def __repr__(self) -> str:
+        return f"Missing({str(self.text)!r}, field={self.field!r})"
+
+
 Guard = Callable[["object", Request], list]
 
 
 @dataclass(frozen=True)
 class Transition:
+    #: A stable name for the step (forms and the API's optional `step` name it).
+    name: str
     sources: frozenset[str]
     target: str
     #: "owner" (the pilot's owner) and/or "head" (a head with authority, or an admin).
@@ -82,6 +103,8 @@ class Transition:
     forward: bool = False
     #: The inputs a form for this step asks for, besides the comment.
     inputs: tuple[str, ...] = ()
+    #: What taking the step does besides changing the stage and the history (in this order).
+    effects: tuple[Effect, ...] = ()
 
 
 def _count(model, *where) -> int:
@@ -123,7 +146,7 @@ def readiness(pilot, _request: Request | None = None) -> list:
 
 
 def needs_comment(_pilot, request: Request) -> list:
-    return [] if request.comment.strip() else [_l("A comment saying why")]
+    return [] if request.comment.strip() else [Missing(_l("A comment saying why"), "comment")]
 
 
 def no_guard(_pilot, _request: Request) -> list:
@@ -152,7 +175,7 @@ def every_kpi_measured(pilot, _request: Request) -> list:
 
 def new_end_after_today(_pilot, request: Request) -> list:
     if request.new_end_date is None or request.new_end_date <= request.today:
-        return [_l("A new end date after today")]
+        return [Missing(_l("A new end date after today"), "new_end_date")]
     return []
 
 
@@ -170,9 +193,9 @@ def rollout_ready(pilot, request: Request) -> list:
     if not _count(RolloutTarget, RolloutTarget.pilot_id == pilot.id):
         missing.append(_l("At least one rollout target"))
     if not (request.decision_number.strip() or pilot.rollout_decision_number):
-        missing.append(_l("The number of the rollout decision"))
+        missing.append(Missing(_l("The number of the rollout decision"), "decision_number"))
     if request.decision_date is None and pilot.rollout_decision_date is None:
-        missing.append(_l("The date of the rollout decision"))
+        missing.append(Missing(_l("The date of the rollout decision"), "decision_date"))
     if not _count(Memo, Memo.pilot_id == pilot.id, Memo.kind == "rollout"):
         missing.append(_l("An issued rollout memo"))
     return missing
@@ -196,38 +219,58 @@ def rollout_complete(pilot, request: Request) -> list:
         ("issuer", _l("The regulation's issuer")),
     ):
         if not regulation.get(key) and not getattr(pilot, f"regulation_{key}"):
-            missing.append(label)
+            missing.append(Missing(label, f"regulation_{key}"))
     return missing
 
 
 def closing(pilot, request: Request) -> list:
     missing = needs_comment(pilot, request)
     if pilot.stage in AFTER_PILOTING and not (request.lessons.strip() or pilot.lessons.strip()):
-        missing.append(_l("Lessons learned"))
+        missing.append(Missing(_l("Lessons learned, since the pilot has run"), "lessons"))
     return missing
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
+        "submit",
         frozenset({"draft"}),
         "proposed",
         frozenset({"owner"}),
         readiness,
         _l("Submit for approval"),
         forward=True,
+        effects=(Announce("submitted", deciders),),
     ),
     Transition(
-        frozenset({"proposed"}), "draft", frozenset({"head"}), needs_comment, _l("Send back")
+        "send_back",
+        frozenset({"proposed"}),
+        "draft",
+        frozenset({"head"}),
+        needs_comment,
+        _l("Send back"),
+        effects=(Announce("sent_back", owner),),
     ),
     Transition(
+        "withdraw",
+        frozenset({"proposed"}),
+        "draft",
+        frozenset({"owner"}),
+        no_guard,
+        _l("Withdraw the submission"),
+        effects=(Announce("withdrawn", deciders),),
+    ),
+    Transition(
+        "approve",
         frozenset({"proposed"}),
         "piloting",
         frozenset({"head"}),
         no_guard,
         _l("Approve and start the pilot"),
         forward=True,
+        effects=(Announce("approved", owner),),
     ),
     Transition(
+        "start_evaluation",
         frozenset({"piloting"}),
         "evaluating",
         frozenset({"owner", "head"}),
@@ -236,22 +279,27 @@ TRANSITIONS: tuple[Transition, ...] = (
         forward=True,
     ),
     Transition(
+        "extend",
         frozenset({"evaluating"}),
         "piloting",
         frozenset({"head"}),
         new_end_after_today,
         _l("Extend or re-pilot"),
         inputs=("new_end_date",),
+        effects=(Announce("extended", owner),),
     ),
     Transition(
+        "select",
         frozenset({"evaluating"}),
         "selected",
         frozenset({"head"}),
         has_evaluation,
         _l("Select as successful"),
         forward=True,
+        effects=(Announce("selected", owner),),
     ),
     Transition(
+        "approve_rollout",
         frozenset({"selected"}),
         "rolling_out",
         frozenset({"head"}),
@@ -259,8 +307,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Approve rollout"),
         forward=True,
         inputs=("decision_number", "decision_date"),
+        effects=(Announce("rollout_approved", owner, open_target_people),),
     ),
     Transition(
+        "scale",
         frozenset({"rolling_out"}),
         "scaled",
         frozenset({"head"}),
@@ -268,26 +318,31 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Mark as scaled"),
         forward=True,
         inputs=("regulation",),
+        effects=(Announce("scaled", owner),),
     ),
     Transition(
+        "close",
         BEFORE_SCALED,
         "closed",
         frozenset({"head"}),
         closing,
-        _l("Close"),
+        _l("Close the pilot"),
         outcomes=frozenset(OUTCOMES),
         inputs=("outcome", "lessons"),
+        effects=(Announce("closed", owner),),
     ),
     Transition(
+        "stop",
         frozenset({"draft"}),
         "closed",
         frozenset({"owner"}),
         closing,
-        _l("Withdraw"),
+        _l("Stop the pilot"),
         outcomes=frozenset({"stopped"}),
         inputs=("outcome",),
     ),
 )
+STEPS = {t.name: t for t in TRANSITIONS}
 
 
 def actor_roles(user, pilot) -> set[str]:
@@ -304,13 +359,19 @@ def transitions_from(stage: str, target: str | None = None) -> list[Transition]:
 
 
 def allowed_transitions(user, pilot) -> list[Transition]:
-    """The transitions this user may take from the pilot's current stage (guards not checked)."""
+    """The steps this user may take from the pilot's current stage (guards not checked).
+
+    One step per decision: the ways to close a pilot are one decision (the outcome tells them
+    apart); two steps to the same stage by different people (sending back, withdrawing) are two.
+    """
     roles = actor_roles(user, pilot)
-    seen, result = set(), []
+    result: list[Transition] = []
     for transition in transitions_from(pilot.stage):
-        if roles & transition.actors and transition.target not in seen:
-            seen.add(transition.target)
-            result.append(transition)
+        if not roles & transition.actors:
+            continue
+        if transition.target == "closed" and any(t.target == "closed" for t in result):
+            continue
+        result.append(transition)
     return result
 
 

@@ -12,7 +12,7 @@ from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.clock import local_today, now
-from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
+from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from pilotmgr.core.pagination import Page
 from pilotmgr.core.permissions import (
     can_create_pilot,
@@ -404,6 +404,34 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
             unit_code=pilot.unit.code,
         )
     return kpi
+
+
+def delete_kpi(actor, kpi: Kpi, data: Mapping | None = None) -> None:
+    """Remove a KPI while the pilot is a draft; the history keeps what it was."""
+    from pilotmgr.results.models import Measurement
+
+    pilot = db.session.get(Pilot, kpi.pilot_id)
+    require(can_edit_pilot(actor, pilot))
+    data = data or {}
+    if data.get("version") not in (None, ""):
+        check_version(kpi, data["version"])
+    if pilot.stage != "draft":
+        raise Conflict(
+            str(_l("A KPI can be deleted only while the pilot is a draft; correct it instead."))
+        )
+    if db.session.scalar(select(Measurement.id).where(Measurement.kpi_id == kpi.id).limit(1)):
+        raise Conflict(str(_l("This KPI has recorded values and cannot be deleted.")))
+    audit.record(
+        actor=actor,
+        obj=kpi,
+        action="delete",
+        pilot_id=pilot.id,
+        before=audit.snapshot(kpi, KPI_AUDITED),
+        comment=v.nfc(str(data.get("comment") or "")),
+        unit_code=pilot.unit.code,
+    )
+    db.session.delete(kpi)
+    db.session.flush()
 
 
 # --- tasks -------------------------------------------------------------------------------

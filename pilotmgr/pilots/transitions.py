@@ -1,4 +1,4 @@
-"""Moving a pilot through its lifecycle: permission, guard, change, history, signal."""
+"""Moving a pilot through its lifecycle: permission, guard, change, history, effects, signal."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed
 from pilotmgr.core.permissions import require_visible
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
-from pilotmgr.pilots.lifecycle import OUTCOMES, STAGES, Request
+from pilotmgr.pilots.effects import Moved
+from pilotmgr.pilots.lifecycle import OUTCOMES, STAGES, STEPS, Request
 
 signals = Namespace()
 #: Sent after a pilot changed stage (sender: the pilot; actor, transition, request).
@@ -22,6 +23,8 @@ pilot_transitioned = signals.signal("pilot-transitioned")
 
 TRANSITION_FIELDS = {
     "to": v.choice(STAGES, required=True),
+    #: Which step to `to`, where two people take different steps to one stage (optional).
+    "step": v.choice(tuple(STEPS)),
     "comment": v.text(10_000),
     "outcome": v.choice(OUTCOMES),
     "new_end_date": v.iso_date(),
@@ -39,7 +42,7 @@ REGULATION_FIELDS = {
 }
 
 
-def _parse(data: Mapping) -> tuple[str, Request]:
+def _parse(data: Mapping) -> tuple[str, str | None, Request]:
     values = v.parse(data, TRANSITION_FIELDS)
     regulation = data.get("regulation")
     if regulation not in (None, "", {}):
@@ -61,12 +64,16 @@ def _parse(data: Mapping) -> tuple[str, Request]:
         memo_id=values["memo_id"],
         conditions=values["conditions"] or "",
     )
-    return values["to"], request
+    return values["to"], values["step"], request
 
 
-def check(actor, pilot, target: str, request: Request) -> lifecycle.Transition:
+def check(
+    actor, pilot, target: str, request: Request, step: str | None = None
+) -> lifecycle.Transition:
     """Return the transition `actor` may take to `target`, or raise with the reason."""
     candidates = lifecycle.transitions_from(pilot.stage, target)
+    if step is not None:
+        candidates = [t for t in candidates if t.name == step]
     if not candidates:
         raise GuardFailed(
             [
@@ -97,17 +104,21 @@ def dry_run(actor, pilot, data: Mapping) -> tuple[lifecycle.Transition, Request]
     require_visible(actor, pilot)
     if data.get("version") not in (None, ""):
         check_version(pilot, data["version"])
-    target, request = _parse(data)
-    return check(actor, pilot, target, request), request
+    target, step, request = _parse(data)
+    return check(actor, pilot, target, request, step), request
 
 
-def transition(actor, pilot, data: Mapping):
-    """Move `pilot` to `data["to"]`; record who, when, why."""
+def transition(actor, pilot, data: Mapping, *, announce: bool = True):
+    """Move `pilot` to `data["to"]`; record who, when, why; run the step's effects.
+
+    `announce=False` is for callers that tell people themselves (a selection over a
+    challenge tells every candidate's owner of the one decision).
+    """
     require_visible(actor, pilot)
     if data.get("version") not in (None, ""):
         check_version(pilot, data["version"])
-    target, request = _parse(data)
-    step = check(actor, pilot, target, request)
+    target, step_name, request = _parse(data)
+    step = check(actor, pilot, target, request, step_name)
     source = pilot.stage
     extra: dict = {}
     if target == "piloting" and source == "evaluating":
@@ -134,10 +145,10 @@ def transition(actor, pilot, data: Mapping):
     pilot.stage = target
     pilot.stage_changed_at = now()
     db.session.flush()
-    after = {"stage": target, **extra}
+    after = {"stage": target, "step": step.name, **extra}
     if "end_date" in extra:
         after["end_date"] = pilot.end_date
-    audit.record(
+    entry = audit.record(
         actor=actor,
         obj=pilot,
         action="transition",
@@ -147,23 +158,19 @@ def transition(actor, pilot, data: Mapping):
         comment=request.comment,
         unit_code=pilot.unit.code,
     )
+    db.session.flush()
+    if announce:
+        moved = Moved(actor, pilot, step, source, request, entry)
+        for effect in step.effects:
+            effect(moved)
     pilot_transitioned.send(pilot, actor=actor, transition=step, request=request)
     return pilot
 
 
-def available_actions(user, pilot) -> list[dict]:
-    """The steps this user may take now, with what is still missing, for buttons and forms."""
-    actions = []
-    for step in lifecycle.allowed_transitions(user, pilot):
-        actions.append(
-            {
-                "to": step.target,
-                "label": step.label,
-                "inputs": step.inputs,
-                "missing": step.guard(pilot, Request(today=local_today())),
-                "outcomes": sorted(lifecycle.allowed_outcomes(user, pilot))
-                if step.target == "closed"
-                else [],
-            }
-        )
-    return actions
+def prerequisites(pilot, step: lifecycle.Transition) -> list:
+    """What the step still needs that its form cannot supply (data elsewhere on the page)."""
+    return [
+        m
+        for m in step.guard(pilot, Request(today=local_today()))
+        if getattr(m, "field", None) is None
+    ]

@@ -1,15 +1,27 @@
+"""The pilot pages: the list, the pilot form, the pilot page with its KPIs and decisions."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.auth.models import Role
-from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.errors import GuardFailed, ValidationFailed
 from pilotmgr.core.pagination import page_args
 from pilotmgr.core.permissions import can_edit_pilot, can_update_task
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle, programmes, service, transitions
-from pilotmgr.pilots.forms import KpiForm, PilotForm
+from pilotmgr.pilots.consequences import consequences
+from pilotmgr.pilots.forms import (
+    DECISION_FORMS,
+    CloseForm,
+    DecisionForm,
+    KpiDeleteForm,
+    KpiEditForm,
+    KpiForm,
+    PilotFilterForm,
+    PilotForm,
+)
 from pilotmgr.units.service import all_units, tree_order
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -40,19 +52,18 @@ def _choices(*names: str) -> dict:
     return found
 
 
-def _list_filters() -> dict:
-    args = request.args
-    filters = {
-        "stage": args.get("stage") if args.get("stage") in lifecycle.STAGES else None,
-        "q": args.get("q", "")[:200],
-    }
-    filters["unit"] = service.find_unit(args["unit"]) if args.get("unit") else None
-    filters["owner"] = service.find_user(args["owner"]) if args.get("owner") else None
-    programme = args.get("programme", "")
-    filters["programme"] = programmes._find_programme(programme)
-    challenge = args.get("challenge", "")
+def _list_filters(form: PilotFilterForm | None = None) -> dict:
+    """The list's filters from the query (the exports read them too, without a form)."""
+    form = form if form is not None else PilotFilterForm(request.args)
+    form.validate()
+    data = form.data
+    filters = {"stage": form.chosen_stage(), "q": (data.get("q") or "")[:200]}
+    filters["unit"] = service.find_unit(data["unit"]) if data.get("unit") else None
+    filters["owner"] = service.find_user(data["owner"]) if data.get("owner") else None
+    filters["programme"] = programmes._find_programme(data.get("programme") or "")
+    challenge = request.args.get("challenge", "")
     filters["challenge"] = service.find_challenge(challenge) if challenge else None
-    filters.update(dashboard_filters(args))
+    filters.update(dashboard_filters(request.args))
     return filters
 
 
@@ -87,14 +98,12 @@ def index():
         page, per_page = page_args(request.args.get("page"), request.args.get("per_page"))
     except ValidationFailed:
         page, per_page = 1, 25
-    filters = _list_filters()
+    choices = _choices("units", "programmes", "owners")
+    form = PilotFilterForm(request.args, **choices)
+    filters = _list_filters(form)
     result = service.list_pilots(current_user, page, per_page, **filters)
     return render_template(
-        "pilots/list.html",
-        result=result,
-        filters=filters,
-        args=request.args,
-        **_choices("units", "programmes", "owners"),
+        "pilots/list.html", result=result, filters=filters, args=request.args, form=form
     )
 
 
@@ -122,23 +131,56 @@ def create():
 def detail_page(pilot_id, page_forms: dict | None = None, status: int = 200):
     """The pilot page; `page_forms` are forms that failed, shown open with what was typed.
 
-    Every block of the page (results, rollout, memos) looks its forms up here first, by the
-    names its template uses, and otherwise shows an empty one.
+    Every block of the page (results, rollout, memos, discussion) looks its forms up here
+    first, by the names its template uses, and otherwise shows an empty one.
     """
     pilot = service.pilot_detail(current_user, pilot_id)
-    forms = {"kpi": KpiForm(formdata=None, id_prefix="kpi-")} | (page_forms or {})
+    can_edit = can_edit_pilot(current_user, pilot)
+    forms: dict = {"kpi": KpiForm(formdata=None, id_prefix="kpi-")}
+    if can_edit:
+        forms |= {f"kpi-{k.id}": KpiEditForm.for_kpi(k) for k in pilot.kpis}
+    forms |= page_forms or {}
+    from pilotmgr.memos.views import pilot_memos
+
+    memos_block = pilot_memos(current_user, pilot, forms)
     return render_template(
         "pilots/detail.html",
         pilot=pilot,
         history=service.history(current_user, pilot),
-        actions=transitions.available_actions(current_user, pilot),
+        decisions=decision_forms(current_user, pilot, forms, memos_block["decide_form"]),
+        memos_block=memos_block,
         readiness=lifecycle.readiness(pilot) if pilot.stage == "draft" else [],
-        can_edit=can_edit_pilot(current_user, pilot),
+        can_edit=can_edit,
         can_update_task=lambda task: can_update_task(current_user, task, pilot),
         today=service.today(),
         page_forms=forms,
         **_choices("people"),
     ), status
+
+
+def decision_form(step, pilot, user, **kwargs) -> DecisionForm:
+    form_class = DECISION_FORMS[step.name]
+    if issubclass(form_class, CloseForm):
+        kwargs["outcomes"] = lifecycle.allowed_outcomes(user, pilot)
+    return form_class(pilot=pilot, step=step, **kwargs)
+
+
+def decision_forms(user, pilot, page_forms: dict, on_memo=None) -> list[DecisionForm]:
+    """The Decisions card: one form per step the user may take, but the one taken on a memo.
+
+    `on_memo` is the memos block's decision form, if the head decides a step there.
+    """
+    on_memo = on_memo.transition if on_memo is not None else None
+    found = []
+    for step in lifecycle.allowed_transitions(user, pilot):
+        if on_memo is not None and step.name == on_memo.name:
+            continue
+        form = page_forms.get(f"decision-{step.name}")
+        if form is None:
+            form = decision_form(step, pilot, user, formdata=None)
+            form.missing = transitions.prerequisites(pilot, step)
+        found.append(form)
+    return found
 
 
 @bp.get("/<int:pilot_id>")
@@ -167,6 +209,9 @@ def edit(pilot_id):
     )
 
 
+# --- KPIs --------------------------------------------------------------------------------------
+
+
 @bp.post("/<int:pilot_id>/kpis")
 @login_required
 def add_kpi(pilot_id):
@@ -178,6 +223,104 @@ def add_kpi(pilot_id):
     commit()
     flash(_l("KPI added."), "success")
     return redirect(url_for("pilots.detail", pilot_id=pilot.id, _anchor="kpis"))
+
+
+@bp.post("/kpis/<int:kpi_id>")
+@login_required
+def update_kpi(kpi_id):
+    kpi = service.get_kpi(current_user, kpi_id)
+    form = KpiEditForm(id_prefix=f"kpi-{kpi.id}-")
+    done, _kpi = form.run(lambda data: service.update_kpi(current_user, kpi, data))
+    if not done:
+        return detail_page(kpi.pilot_id, {f"kpi-{kpi.id}": form}, 422)
+    commit()
+    flash(_l("KPI updated."), "success")
+    return redirect(url_for("pilots.detail", pilot_id=kpi.pilot_id, _anchor="kpis"))
+
+
+@bp.post("/kpis/<int:kpi_id>/delete")
+@login_required
+def delete_kpi(kpi_id):
+    kpi = service.get_kpi(current_user, kpi_id)
+    pilot_id, name = kpi.pilot_id, kpi.name
+    form = KpiDeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    service.delete_kpi(current_user, kpi, form.service_data())
+    commit()
+    flash(_l("KPI “%(name)s” deleted.", name=name), "success")
+    return redirect(url_for("pilots.detail", pilot_id=pilot_id, _anchor="kpis"))
+
+
+# --- lifecycle decisions ----------------------------------------------------------------------
+
+
+def _posted_step(pilot):
+    """The step the posted form takes: named by `step`, or the user's step to `to`."""
+    posted = request.form.get("step")
+    target = request.form.get("to")
+    allowed = lifecycle.allowed_transitions(current_user, pilot)
+    if posted in lifecycle.STEPS:
+        step = lifecycle.STEPS[posted]
+        if step in allowed:
+            return step
+        # A close the user may take under another name (the owner stops, a head closes).
+        return next((t for t in allowed if t.target == step.target == "closed"), None)
+    return next((t for t in allowed if t.target == target), None)
+
+
+@bp.post("/<int:pilot_id>/transitions")
+@login_required
+def transition(pilot_id):
+    pilot = service.get_pilot(current_user, pilot_id)
+    step = _posted_step(pilot)
+    if step is None:
+        # Not a step this user may take now: the service says why (not allowed, not possible).
+        transitions.dry_run(current_user, pilot, request.form.to_dict())
+        abort(400)
+    form = decision_form(step, pilot, current_user)
+    return decide(pilot, form)
+
+
+def decide(pilot, form: DecisionForm):
+    """Take the form's step; a field error or an unmet guard re-renders the page with the form.
+
+    Steps that cannot be undone first show what will happen and ask once more.
+    """
+
+    def failed():
+        db.session.rollback()
+        return detail_page(pilot.id, {form.page_key: form}, 422)
+
+    if not form.validate_on_submit():
+        return failed()
+    data = form.service_data()
+    try:
+        if form.transition.target in IRREVERSIBLE and needs_confirmation():
+            step, request_ = transitions.dry_run(current_user, pilot, data)
+            return confirmation_page(
+                step.label,
+                consequences(current_user, pilot, step, request_),
+                step.label,
+                url_for("pilots.detail", pilot_id=pilot.id),
+            )
+        transitions.transition(current_user, pilot, data)
+    except GuardFailed as exc:
+        form.take_missing(exc.missing)
+        return failed()
+    except ValidationFailed as exc:
+        form.take_errors(exc.errors)
+        return failed()
+    commit()
+    flash(_l("Stage changed to “%(stage)s”.", stage=lifecycle.STAGE_LABELS[pilot.stage]), "success")
+    return redirect(url_for("pilots.detail", pilot_id=pilot.id))
+
+
+#: Steps that cannot be taken back: they ask once more, saying what will happen.
+IRREVERSIBLE = ("closed", "scaled")
+
+
+# --- tasks (pilotmgr/pilots/tasks.py) -----------------------------------------------------------
 
 
 @bp.post("/<int:pilot_id>/tasks")
@@ -202,49 +345,3 @@ def update_task(task_id):
         and url_for("dashboard.my_work")
         or url_for("pilots.detail", pilot_id=task.pilot_id, _anchor="tasks")
     )
-
-
-@bp.post("/<int:pilot_id>/transitions")
-@login_required
-def transition(pilot_id):
-    pilot = service.get_pilot(current_user, pilot_id)
-    data = request.form.to_dict()
-    if data.get("regulation_number") or data.get("regulation_date"):
-        data["regulation"] = {
-            "number": data.pop("regulation_number", ""),
-            "date": data.pop("regulation_date", ""),
-            "issuer": data.pop("regulation_issuer", ""),
-            "title": data.pop("regulation_title", ""),
-        }
-    if data.get("to") in IRREVERSIBLE and needs_confirmation():
-        step, request_ = transitions.dry_run(current_user, pilot, data)
-        return confirmation_page(
-            step.label,
-            _consequences(pilot, step.target, request_),
-            step.label,
-            url_for("pilots.detail", pilot_id=pilot.id),
-        )
-    transitions.transition(current_user, pilot, data)
-    db.session.commit()
-    flash(_l("Stage changed to “%(stage)s”.", stage=lifecycle.STAGE_LABELS[pilot.stage]), "success")
-    return redirect(url_for("pilots.detail", pilot_id=pilot.id))
-
-
-#: Steps that cannot be taken back: they ask once more, saying what will happen.
-IRREVERSIBLE = ("closed", "scaled")
-
-
-def _consequences(pilot, target: str, request_) -> list:
-    if target == "closed":
-        return [
-            _l(
-                "The pilot “%(title)s” closes as “%(outcome)s” and cannot be reopened.",
-                title=pilot.title,
-                outcome=lifecycle.OUTCOME_LABELS.get(request_.outcome, ""),
-            ),
-            _l("Its open tasks stop reminding their assignees."),
-        ]
-    return [
-        _l("The rollout of “%(title)s” is recorded as complete.", title=pilot.title),
-        _l("The rollout plan and its targets can no longer be changed."),
-    ]

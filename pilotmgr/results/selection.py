@@ -281,7 +281,7 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
         if pilot.id in selected_ids:
             pilot.success_formula = plan.formulas[pilot.id]
         pilot.lessons = plan.lessons or pilot.lessons
-        transition(actor, pilot, move)
+        transition(actor, pilot, move, announce=False)
     decision = Selection(
         challenge_id=challenge.id,
         decided_by_id=actor.id,

@@ -12,7 +12,6 @@ from tests.api.conftest import assert_problem
 from tests.pilots.test_lifecycle_matrix import (
     _params,
     _request,
-    _unique,
     world,  # noqa: F401  (fixture)
 )
 
@@ -118,11 +117,11 @@ def test_bad_transition_requests(world, make, api, data, status):  # noqa: F811
 
 
 @pytest.mark.parametrize(
-    ("source", "target", "actor", "outcome", "allowed"), list(_unique(_params()))
+    ("step", "source", "target", "actor", "outcome", "allowed"), list(_params())
 )
-def test_role_matrix(world, make, api, source, target, actor, outcome, allowed):  # noqa: F811
+def test_role_matrix(world, make, api, step, source, target, actor, outcome, allowed):  # noqa: F811
     pilot = make.pilot(stage=source, owner=world["owner"], unit_=world["dept"])
-    data = _request(target, outcome, make.days(0))
+    data = _request(target, outcome, make.days(0)) | {"step": step}
     response = api(world[actor]).post(f"/pilots/{pilot.id}/transitions", json=data)
     if allowed:
         assert response.status_code == 200, response.get_json()

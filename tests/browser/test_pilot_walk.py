@@ -35,7 +35,7 @@ def test_lead_registers_and_submits_a_pilot_and_a_head_approves_it(live_server, 
     kpi_form.locator("input[name=target]").fill("60")
     kpi_form.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("#kpis").get_by_text("Tỷ lệ giao dịch không dùng tiền mặt").is_visible()
+    assert page.locator("#kpis").get_by_text("Tỷ lệ giao dịch không dùng tiền mặt (%)").is_visible()
 
     task_form = page.locator("form[action$='/tasks']")
     task_form.locator("xpath=ancestor::details").locator("summary").click()
@@ -62,3 +62,38 @@ def test_lead_registers_and_submits_a_pilot_and_a_head_approves_it(live_server, 
 
     assert page.locator(".stage-piloting").first.is_visible()
     assert page.get_by_text("Đồng ý triển khai thí điểm.").is_visible()
+
+
+def test_a_head_closes_a_pilot_after_reading_what_will_happen(live_server, browser_page, make):
+    province = make.unit("BNH", "Tỉnh Bắc Ninh")
+    lead = make.user("lead", province, email="lan@bacninh.gov.vn", name="Trần Thị Lan")
+    make.user("head", province, email="hung@bacninh.gov.vn", name="Nguyễn Văn Hùng")
+    pilot = make.pilot("piloting", owner=lead, unit_=province, title="Ki-ốt dịch vụ công")
+    page = browser_page
+
+    log_in(page, live_server, "hung@bacninh.gov.vn", PASSWORD)
+    page.goto(f"{live_server}/pilots/{pilot.id}")
+    close = page.locator("#decision-close")
+    close.locator("select[name=outcome]").select_option("stopped")
+    close.locator("textarea[name=comment]").fill("Nhu cầu thấp, dừng thí điểm.")
+    close.get_by_role("button", name="Kết thúc thí điểm").click()
+    page.wait_for_load_state()
+    # Closing after piloting needs lessons learned: said beside the field, the comment kept.
+    assert "Bài học kinh nghiệm" in page.locator("#close-lessons-error").inner_text()
+    assert page.locator("#close-comment").input_value() == "Nhu cầu thấp, dừng thí điểm."
+    page.fill("#close-lessons", "Khảo sát nhu cầu người dân trước khi đầu tư thiết bị.")
+    page.locator("#decision-close").get_by_role("button", name="Kết thúc thí điểm").click()
+    page.wait_for_load_state()
+
+    consequences = page.locator("#consequences").inner_text()
+    assert "kết thúc với kết quả “Dừng”" in consequences
+    assert "1 nhiệm vụ đang mở sẽ dừng" in consequences
+    assert "Trần Thị Lan, người chủ trì, sẽ được thông báo" in consequences
+    page.click("#confirm-button")
+    page.wait_for_url(re.compile(rf".*/pilots/{pilot.id}$"))
+    assert page.locator(".stage-closed").first.is_visible()
+    log_out(page)
+
+    log_in(page, live_server, lead.email, PASSWORD)
+    page.click("#nav-notifications")
+    assert "Nhu cầu thấp, dừng thí điểm." in page.locator(".list-group-item").first.inner_text()

@@ -1,7 +1,9 @@
 """Every transition × every kind of actor, generated from the lifecycle table."""
 
 import pytest
+from sqlalchemy import select
 
+from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.core.errors import NotFound, PermissionDenied
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
@@ -20,40 +22,22 @@ ACTORS = (
 #: Which lifecycle roles each kind of actor holds on the pilot.
 HOLDS = {"owner": {"owner"}, "head_of_unit": {"head"}, "head_above": {"head"}, "admin": {"head"}}
 
-CASES = [
-    (t.sources and sorted(t.sources), t, actor, outcome)
-    for t in lifecycle.TRANSITIONS
-    for actor in ACTORS
-    for outcome in (sorted(t.outcomes) or [None])
-]
-
 
 def _params():
-    for sources, t, actor, outcome in CASES:
-        for source in sources:
-            allowed = bool(HOLDS.get(actor, set()) & t.actors)
-            if t.target == "closed":
-                # Any transition to closed that this actor holds and that permits the outcome.
-                allowed = any(
-                    HOLDS.get(actor, set()) & other.actors and outcome in other.outcomes
-                    for other in lifecycle.transitions_from(source, "closed")
-                )
-            yield pytest.param(
-                source,
-                t.target,
-                actor,
-                outcome,
-                allowed,
-                id=f"{source}->{t.target}:{outcome or '-'}:{actor}",
-            )
-
-
-def _unique(params):
-    seen = set()
-    for p in params:
-        if p.id not in seen:
-            seen.add(p.id)
-            yield p
+    """Every step × every source stage × every outcome it allows × every kind of actor."""
+    for t in lifecycle.TRANSITIONS:
+        for source in sorted(t.sources):
+            for outcome in sorted(t.outcomes) or [None]:
+                for actor in ACTORS:
+                    yield pytest.param(
+                        t.name,
+                        source,
+                        t.target,
+                        actor,
+                        outcome,
+                        bool(HOLDS.get(actor, set()) & t.actors),
+                        id=f"{t.name}:{source}->{t.target}:{outcome or '-'}:{actor}",
+                    )
 
 
 @pytest.fixture
@@ -95,13 +79,13 @@ def _request(target, outcome, today):
 
 
 @pytest.mark.parametrize(
-    ("source", "target", "actor", "outcome", "allowed"), list(_unique(_params()))
+    ("step", "source", "target", "actor", "outcome", "allowed"), list(_params())
 )
 def test_transition_is_allowed_exactly_for_the_roles_in_the_table(
-    world, make, source, target, actor, outcome, allowed
+    world, make, step, source, target, actor, outcome, allowed
 ):
     pilot = make.pilot(stage=source, owner=world["owner"], unit_=world["dept"])
-    data = _request(target, outcome, make.days(0))
+    data = _request(target, outcome, make.days(0)) | {"step": step}
     if allowed:
         transition(world[actor], pilot, data)
         db.session.commit()
@@ -112,3 +96,27 @@ def test_transition_is_allowed_exactly_for_the_roles_in_the_table(
             transition(world[actor], pilot, data)
         db.session.rollback()
         assert db.session.get(type(pilot), pilot.id).stage == source
+
+
+@pytest.mark.parametrize(
+    ("actor", "step"),
+    [("owner", "withdraw"), ("head_of_unit", "send_back"), ("admin", "send_back")],
+)
+def test_without_a_step_name_each_person_takes_their_own_step_back_to_draft(
+    world, make, actor, step
+):
+    pilot = make.pilot(stage="proposed", owner=world["owner"], unit_=world["dept"])
+    transition(world[actor], pilot, {"to": "draft", "comment": "Cần bổ sung"})
+    db.session.commit()
+    entry = db.session.scalars(
+        select(HistoryEntry).where(HistoryEntry.action == "transition")
+    ).one()
+    assert (pilot.stage, entry.after["step"]) == ("draft", step)
+
+
+def test_every_step_has_a_unique_name_and_every_form_a_step():
+    from pilotmgr.pilots.forms import DECISION_FORMS
+
+    names = [t.name for t in lifecycle.TRANSITIONS]
+    assert len(names) == len(set(names))
+    assert set(DECISION_FORMS) == set(names)

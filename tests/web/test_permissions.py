@@ -62,6 +62,11 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("POST", "pilots.edit", "/pilots/{pilot}/edit"): "ok ok 404 ok 403 403 404 403 login",
     ("POST", "pilots.edit", "/pilots/{closed}/edit"): "403 403 404 403 403 404 404 403 login",
     ("POST", "pilots.add_kpi", "/pilots/{pilot}/kpis"): "ok ok 404 ok 403 403 404 403 login",
+    ("POST", "pilots.update_kpi", "/pilots/kpis/{kpi}"): "ok ok 404 ok 403 403 404 403 login",
+    # The pilot is piloting: its KPIs can no longer be deleted (refused with a message).
+    ("POST", "pilots.delete_kpi", "/pilots/kpis/{kpi}/delete"): (
+        "302 302 404 302 403 403 404 403 login"
+    ),
     ("POST", "pilots.add_task", "/pilots/{pilot}/tasks"): "ok ok 404 ok 403 403 404 403 login",
     ("POST", "pilots.update_task", "/pilots/tasks/{task}"): "ok ok 404 ok 403 ok 404 403 login",
     ("POST", "pilots.transition", "/pilots/{pilot}/transitions"): (
@@ -163,6 +168,14 @@ MATRIX: dict[tuple[str, str, str], str] = {
         "404 404 404 404 404 404 404 404 login"
     ),
     ("POST", "memos.issue", "/pilots/{pilot}/memos"): "ok ok 404 ok 403 403 404 403 login",
+    # Piloting: no step is decided on a memo now.
+    ("POST", "memos.decide", "/pilots/{pilot}/memos/decision"): (
+        "403 403 404 403 403 403 404 403 login"
+    ),
+    # --- discussion -------------------------------------------------------------------------------
+    ("POST", "discussion.post_comment", "/pilots/{pilot}/comments"): (
+        "ok ok 404 ok ok ok 404 ok login"
+    ),
     ("GET", "memos.download", "/memos/{memo}.pdf"): "200 200 404 200 200 200 404 200 login",
     ("GET", "memos.download", "/memos/{missing}.pdf"): "404 404 404 404 404 404 404 404 login",
     ("GET", "memos.verify", "/memos/verify/{memo_sha}"): "200 200 200 200 200 200 200 200 200",
@@ -306,6 +319,10 @@ def _form(endpoint: str, world: dict) -> dict:
         },
         "pilots.edit": {"title": "Tên mới", "version": world["pilot_version"]},
         "pilots.add_kpi": {"name": "Chỉ số mới", "direction": "increase"},
+        "pilots.update_kpi": {"name": "Chỉ số đã sửa", "direction": "increase", "version": "1"},
+        "pilots.delete_kpi": {"version": "1"},
+        "memos.decide": {"memo_id": str(world["ids"]["memo"]), "comment": "Đồng ý"},
+        "discussion.post_comment": {"body": "Ý kiến trao đổi"},
         "pilots.add_task": {"title": "Việc mới"},
         "pilots.update_task": {"status": "in_progress", "version": world["task_version"]},
         "pilots.transition": {"to": "evaluating", "comment": "Bắt đầu đánh giá"},

@@ -16,8 +16,8 @@ def test_unit_and_owner_filters_select_and_filter(client, login, make):
     html = client.get(f"/pilots/?unit={department.code}&owner={owner.email}").get_data(as_text=True)
 
     assert "Bệnh án điện tử" in html and "Hóa đơn điện tử" not in html
-    assert f'<option value="{department.code}" selected>' in html
-    assert f'<option value="{owner.email}" selected>' in html
+    assert f'<option selected value="{department.code}">' in html
+    assert f'<option selected value="{owner.email}">' in html
 
 
 def test_a_busy_assignee_sees_pilots_through_tasks_only_once(client, login, make):
@@ -41,3 +41,16 @@ def test_control_characters_in_the_search_are_word_breaks_not_errors(client, log
     page = client.get("/pilots/?q=h%C3%B3a%00%C4%91%C6%A1n")
     assert page.status_code == 200
     assert "Hóa đơn điện tử" in page.get_data(as_text=True)
+
+
+def test_the_filter_form_labels_its_fields_and_ignores_a_stage_that_does_not_exist(
+    client, login, make
+):
+    lead = make.user("lead")
+    make.pilot("draft", owner=lead, title="Hóa đơn điện tử")
+    login(lead)
+    html = client.get("/pilots/?stage=flying&q=h%C3%B3a").get_data(as_text=True)
+    assert "Hóa đơn điện tử" in html
+    assert '<label class="form-label visually-hidden" for="f-stage">Giai đoạn</label>' in html
+    assert 'value="hóa"' in html
+    assert "csrf_token" not in html.split('id="pilot-filters"')[1].split("</form>")[0]
