@@ -8,7 +8,6 @@ The checks are the services' own (create_pilot, add_kpi, add_task), run again at
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from pilotmgr.auth.models import Role
 from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ServiceError, ValidationFailed
+from pilotmgr.core.forms import parse_day
 from pilotmgr.core.permissions import can_create_pilot, require
 from pilotmgr.core.text import fold
 from pilotmgr.exports import labels
@@ -97,17 +97,24 @@ def may_import(user) -> bool:
     return user.role in (Role.lead, Role.head, Role.admin)
 
 
+class _NotADay(str):
+    """A date cell that holds no date: reported beside its row with how to write one."""
+
+
 def _day(text: str) -> str:
-    """ISO or the Vietnamese dd/mm/yyyy; anything else is handed on to fail the date check."""
-    if "/" in text:
-        parts = text.split("/")
-        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
-            d, m, y = (int(p) for p in parts)
-            try:
-                return date(y, m, d).isoformat()
-            except ValueError:
-                return text
-    return text
+    """31/01/2027 (or 31-01-2027, 2027-01-31) as ISO; anything else marked as no date."""
+    if not text:
+        return ""
+    day = parse_day(text)
+    return day.isoformat() if day else _NotADay(text)
+
+
+def _check_days(row: Row, kind: str) -> None:
+    for name, value in row.data.items():
+        if isinstance(value, _NotADay):
+            header = labels.IMPORT_HEADERS[COLUMN_OF.get(kind, {}).get(name, name)]
+            row.errors.append(f"{labels.cap(header)}: {_l('Write a date like 31/12/2026.')}")
+            row.data[name] = ""
 
 
 def _messages(exc: ValidationFailed, kind: str = "pilot") -> list[str]:
@@ -190,6 +197,7 @@ def plan(user, filename: str, data: bytes) -> Plan:
             continue
         if kind == "pilot":
             row.data = _pilot_data(cells)
+            _check_days(row, kind)
             if reference in pilot_refs:
                 row.errors.append(
                     str(_l("Reference “%(r)s” appears twice in the file.", r=reference))
@@ -201,6 +209,7 @@ def plan(user, filename: str, data: bytes) -> Plan:
             _check_pilot(user, row, row.data)
         else:
             row.data = _kpi_data(cells) if kind == "kpi" else _task_data(cells)
+            _check_days(row, kind)
             fields = pilots.kpi_fields() if kind == "kpi" else pilots.task_fields()
             try:
                 values = v.parse(row.data, fields)

@@ -259,7 +259,7 @@ def test_a_dry_run_lists_every_row_with_its_errors_in_vietnamese(world, login):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Không có đơn vị này." in html
-    assert "Phải là ngày dạng YYYY-MM-DD." in html
+    assert "Ngày bắt đầu: Hãy nhập ngày theo dạng 31/12/2026." in html
     assert "Trường này là bắt buộc." in html
     assert "B-9" in html and "Không có dòng thí điểm" in html
     assert "Mục tiêu phải khác giá trị ban đầu." in html
