@@ -33,6 +33,12 @@ WIDE = """() => {
 }"""
 
 
+#: Boxes that scroll sideways but cannot take the keyboard's focus, or have no name.
+UNREACHABLE = """() => [...document.querySelectorAll('.table-responsive')]
+  .filter(box => box.scrollWidth > box.clientWidth + 1)
+  .filter(box => box.tabIndex < 0 || !box.getAttribute('aria-label')).length"""
+
+
 def _phone(browser):
     context = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True)
     context.set_default_timeout(15_000)
@@ -53,6 +59,9 @@ def _check(page, url: str) -> list[str]:
     cut = page.evaluate(CUT_OFF)
     if cut:
         problems.append(f"controls cut off: {', '.join(cut[:5])}")
+    unreachable = page.evaluate(UNREACHABLE)
+    if unreachable:
+        problems.append(f"{unreachable} scrolling table(s) not reachable by keyboard")
     return problems
 
 

@@ -69,9 +69,40 @@
     if (event.persisted) { restoreIdle(); }
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", markCurrentSection);
-  } else {
+  /* A wide table scrolling in its own box on a small screen can be scrolled from the keyboard:
+     the box takes the focus and is named, for screen readers, after the table's heading. */
+  function reachableScrollBoxes() {
+    var label = document.body.dataset.scrollLabel || "";
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var caption = box.querySelector("caption");
+        var heading = caption ? caption.textContent.trim() : "";
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", heading ? heading + " — " + label : label);
+        box.dataset.madeReachable = "1";
+      } else if (!scrolls && box.dataset.madeReachable) {
+        ["tabindex", "role", "aria-label", "data-made-reachable"].forEach(function (name) {
+          box.removeAttribute(name);
+        });
+      }
+    });
+  }
+
+  function ready() {
     markCurrentSection();
+    reachableScrollBoxes();
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(reachableScrollBoxes, 150);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
