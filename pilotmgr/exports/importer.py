@@ -8,53 +8,56 @@ The checks are the services' own (create_pilot, add_kpi, add_task), run again at
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from decimal import Decimal, InvalidOperation
 
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pilotmgr.auth.models import Role
 from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ServiceError, ValidationFailed
+from pilotmgr.core.forms import parse_day
 from pilotmgr.core.permissions import can_create_pilot, require
 from pilotmgr.core.text import fold
+from pilotmgr.exports import labels
 from pilotmgr.exports.sheets import read_rows
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
 from pilotmgr.pilots.models import Pilot
 
-KINDS = {
-    "pilot": "pilot",
-    "thi diem": "pilot",
-    "kpi": "kpi",
-    "chi so": "kpi",
-    "task": "task",
-    "nhiem vu": "task",
-}
-DIRECTIONS = {
-    "increase": "increase",
-    "tang": "increase",
-    "decrease": "decrease",
-    "giam": "decrease",
-}
-FIELD_LABELS = {
-    "title": _l("title"),
-    "unit": _l("unit"),
-    "owner": _l("owner"),
-    "start_date": _l("start date"),
-    "end_date": _l("end date"),
-    "budget": _l("budget"),
-    "partner": _l("partner"),
-    "summary": _l("summary"),
-    "name": _l("title"),
-    "baseline": _l("baseline"),
-    "target": _l("target"),
-    "direction": _l("direction"),
-    "assignee": _l("assignee"),
-    "due_date": _l("due date"),
-    "deliverable": _l("deliverable"),
-    "priority": _l("priority"),
-}
+#: Other ways people write a row's kind, besides its code and its label in either language.
+KIND_WORDS = {"thi diem": "pilot", "chi so": "kpi", "chi tieu": "kpi", "nhiem vu": "task"}
+#: A service's field → the template column it comes from, where the two names differ.
+COLUMN_OF = {"kpi": {"name": "title", "unit": "kpi_unit"}}
+
+
+def _coded(labels_: dict, text: str, default: str = "") -> str:
+    """The code of a value written as its code or its label (any language, any accents)."""
+    if not text:
+        return default
+    return labels.in_every_language(labels_).get(fold(text), text)
+
+
+def _kind(text: str) -> str:
+    folded = fold(text)
+    return KIND_WORDS.get(folded) or labels.in_every_language(labels.ROW_KINDS).get(folded, "")
+
+
+def _number(text: str) -> str:
+    """A number as the reader writes it ("12,5", "1.200.000" in Vietnamese) or plain ("12.5")."""
+    raw = text.replace(" ", "").replace("\u00a0", "")
+    if not raw:
+        return ""
+    try:
+        return str(parse_decimal(raw, locale=get_locale() or "vi", strict=True))
+    except (NumberFormatError, ValueError):
+        pass
+    try:
+        return str(Decimal(raw))
+    except InvalidOperation:
+        return raw  # left for the service to refuse as not a number
 
 
 @dataclass
@@ -67,6 +70,10 @@ class Row:
     #: "new" (will be created), "exists" (reference already imported: left alone) or "error".
     status: str = "new"
     data: dict = field(default_factory=dict)
+
+    @property
+    def kind_label(self) -> str:
+        return labels.cap(labels.ROW_KINDS[self.kind]) if self.kind else ""
 
 
 @dataclass
@@ -90,24 +97,35 @@ def may_import(user) -> bool:
     return user.role in (Role.lead, Role.head, Role.admin)
 
 
+class _NotADay(str):
+    """A date cell that holds no date: reported beside its row with how to write one."""
+
+
 def _day(text: str) -> str:
-    """ISO or the Vietnamese dd/mm/yyyy; anything else is handed on to fail the date check."""
-    if "/" in text:
-        parts = text.split("/")
-        if len(parts) == 3 and all(p.strip().isdigit() for p in parts):
-            d, m, y = (int(p) for p in parts)
-            try:
-                return date(y, m, d).isoformat()
-            except ValueError:
-                return text
-    return text
+    """31/01/2027 (or 31-01-2027, 2027-01-31) as ISO; anything else marked as no date."""
+    if not text:
+        return ""
+    day = parse_day(text)
+    return day.isoformat() if day else _NotADay(text)
 
 
-def _messages(exc: ValidationFailed) -> list[str]:
-    return [
-        f"{FIELD_LABELS.get(name, name)}: {' '.join(str(m) for m in messages)}"
-        for name, messages in exc.errors.items()
-    ]
+def _check_days(row: Row, kind: str) -> None:
+    for name, value in row.data.items():
+        if isinstance(value, _NotADay):
+            header = labels.IMPORT_HEADERS[COLUMN_OF.get(kind, {}).get(name, name)]
+            row.errors.append(f"{labels.cap(header)}: {_l('Write a date like 31/12/2026.')}")
+            row.data[name] = ""
+
+
+def _messages(exc: ValidationFailed, kind: str = "pilot") -> list[str]:
+    """Each message after the header of the column it is about, as the template names it."""
+    found = []
+    for name, messages in exc.errors.items():
+        column = COLUMN_OF.get(kind, {}).get(name, name)
+        header = labels.IMPORT_HEADERS.get(column)
+        text = " ".join(str(m) for m in messages)
+        found.append(f"{labels.cap(header)}: {text}" if header else text)
+    return found
 
 
 def _pilot_data(cells: dict) -> dict:
@@ -119,7 +137,7 @@ def _pilot_data(cells: dict) -> dict:
         "end_date": _day(cells.get("end_date", "")),
         "summary": cells.get("summary", ""),
         "partner": cells.get("partner", ""),
-        "budget": cells.get("budget", "").replace(" ", ""),
+        "budget": _number(cells.get("budget", "")),
     }
 
 
@@ -139,13 +157,12 @@ def _check_pilot(user, row: Row, data: dict) -> None:
 
 
 def _kpi_data(cells: dict) -> dict:
-    direction = DIRECTIONS.get(fold(cells.get("direction", "")), cells.get("direction", ""))
     return {
         "name": cells.get("title", ""),
         "unit": cells.get("kpi_unit", ""),
-        "baseline": cells.get("baseline", "").replace(" ", ""),
-        "target": cells.get("target", "").replace(" ", ""),
-        "direction": direction or "increase",
+        "baseline": _number(cells.get("baseline", "")),
+        "target": _number(cells.get("target", "")),
+        "direction": _coded(labels.DIRECTION, cells.get("direction", ""), "increase"),
     }
 
 
@@ -155,7 +172,7 @@ def _task_data(cells: dict) -> dict:
         "assignee": cells.get("assignee", "").lower(),
         "due_date": _day(cells.get("due_date", "")),
         "deliverable": cells.get("deliverable", ""),
-        "priority": cells.get("priority", "") or "normal",
+        "priority": _coded(labels.PRIORITY, cells.get("priority", ""), "normal"),
     }
 
 
@@ -169,17 +186,18 @@ def plan(user, filename: str, data: bytes) -> Plan:
     )
     rows, pilot_refs = [], {}
     for number, cells in cells_by_row:
-        kind = KINDS.get(fold(cells.get("kind", "")), "")
+        kind = _kind(cells.get("kind", ""))
         reference = cells.get("reference", "")[:80]
         row = Row(number, kind, reference, cells.get("title", ""))
         rows.append(row)
         if not reference:
             row.errors.append(str(_l("The reference is missing.")))
         if not kind:
-            row.errors.append(str(_l("The kind must be pilot, kpi or task.")))
+            row.errors.append(str(_l("The row kind must be pilot, KPI or task.")))
             continue
         if kind == "pilot":
             row.data = _pilot_data(cells)
+            _check_days(row, kind)
             if reference in pilot_refs:
                 row.errors.append(
                     str(_l("Reference “%(r)s” appears twice in the file.", r=reference))
@@ -191,13 +209,14 @@ def plan(user, filename: str, data: bytes) -> Plan:
             _check_pilot(user, row, row.data)
         else:
             row.data = _kpi_data(cells) if kind == "kpi" else _task_data(cells)
+            _check_days(row, kind)
             fields = pilots.kpi_fields() if kind == "kpi" else pilots.task_fields()
             try:
                 values = v.parse(row.data, fields)
                 if kind == "kpi":
                     pilots._check_kpi_range(values)  # the same check add_kpi makes at commit
             except ValidationFailed as exc:
-                row.errors += _messages(exc)
+                row.errors += _messages(exc, kind)
     for row in rows:
         if row.kind in ("kpi", "task"):
             parent = pilot_refs.get(row.reference)
@@ -233,7 +252,9 @@ def commit(user, filename: str, data: bytes) -> Plan:
             else:
                 pilots.add_task(user, created[row.reference], row.data)
         except ServiceError as exc:
-            detail = _messages(exc) if isinstance(exc, ValidationFailed) else [str(exc.detail)]
+            detail = (
+                _messages(exc, row.kind) if isinstance(exc, ValidationFailed) else [str(exc.detail)]
+            )
             raise ValidationFailed(
                 {"file": [str(_l("Row %(n)s:", n=row.number)), *detail]}
             ) from exc

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.exports import importer, writers
+from pilotmgr.exports import importer, labels, writers
 from pilotmgr.exports.sheets import BadFile, template_rows
 from pilotmgr.extensions import db
 
@@ -63,11 +63,11 @@ def index():
 @login_required
 def template(fmt):
     _allowed()
-    rows = template_rows()
+    rows = template_rows(current_user)
     if fmt == "csv":
         data = writers.to_csv(rows[0], rows[1:])
     elif fmt == "xlsx":
-        data = writers.to_xlsx(rows[0], rows[1:], title="pilots")
+        data = writers.to_xlsx(rows[0], rows[1:], title=str(labels.SHEET_TITLES["import"]))
     else:
         abort(404)
     response = Response(data, mimetype=writers.MIME[fmt])

@@ -1,6 +1,12 @@
-"""What each export holds: the rows the caller may see, under the same filters as the lists."""
+"""What each export holds: the rows the caller may see, under the same filters as the lists.
+
+Headers are in the reader's language; a coded value (stage, status, priority, direction) is
+written as its label, followed by the code in a column of its own for machines.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.errors import NotFound
+from pilotmgr.exports import labels as L
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Task
 from pilotmgr.pilots.service import pilot_list_query
@@ -20,6 +27,35 @@ WHATS = ("pilots", "tasks", "kpis", "rollout-targets", "scoreboard")
 FORMATS = ("csv", "xlsx")
 
 
+def labelled(header: list, rows: Iterable[Iterable]):
+    """(header, rows) with each labelled column as two: its label, then its code.
+
+    `header` holds a column's title, or (title, labels) for a coded column.
+    """
+    # Each label translated once per file, not once per row.
+    spec = [
+        {code: L.cap(text) for code, text in h[1].items()} if isinstance(h, tuple) else None
+        for h in header
+    ]
+    titles = []
+    for h in header:
+        if isinstance(h, tuple):
+            titles += [L.cap(h[0]), L.code_header(h[1])]
+        else:
+            titles.append(L.cap(h))
+
+    def expand(row):
+        out = []
+        for value, labels in zip(row, spec, strict=True):
+            if labels is None:
+                out.append(value)
+            else:
+                out += [labels.get(value, value or ""), value]
+        return out
+
+    return titles, (expand(row) for row in rows)
+
+
 def _pilot_ids(user, filters: dict):
     return pilot_list_query(user, **filters).with_only_columns(Pilot.id).scalar_subquery()
 
@@ -29,8 +65,8 @@ def pilots(user, filters: dict):
         _("Reference"),
         _("ID"),
         _("Title"),
-        _("Stage"),
-        _("Outcome"),
+        (_("Stage"), L.STAGE),
+        (_("Outcome"), L.OUTCOME),
         _("Unit code"),
         _("Unit"),
         _("Owner e-mail"),
@@ -66,7 +102,7 @@ def pilots(user, filters: dict):
         .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
         .order_by(Pilot.id)
     )
-    return header, db.session.execute(query)
+    return labelled(header, db.session.execute(query))
 
 
 def tasks(user, filters: dict):
@@ -77,9 +113,9 @@ def tasks(user, filters: dict):
         _("Task"),
         _("Assignee e-mail"),
         _("Assignee"),
-        _("Priority"),
+        (_("Priority"), L.PRIORITY),
         _("Due date"),
-        _("Status"),
+        (_("Status"), L.TASK_STATUS),
         _("Completed at"),
         _("Deliverable"),
     ]
@@ -106,7 +142,7 @@ def tasks(user, filters: dict):
     if overdue_on is not None:
         # The "overdue" filter on tasks means the late tasks themselves, not all their siblings.
         query = query.where(Task.status.in_(("todo", "in_progress")), Task.due_date < overdue_on)
-    return header, db.session.execute(query)
+    return labelled(header, db.session.execute(query))
 
 
 def kpis(user, filters: dict):
@@ -118,10 +154,10 @@ def kpis(user, filters: dict):
         _("Unit of measure"),
         _("Baseline"),
         _("Target"),
-        _("Direction"),
+        (_("Direction"), L.DIRECTION),
         _("Measured on"),
         _("Value"),
-        _("Measurement status"),
+        (_("Measurement status"), L.MEASUREMENT_STATUS),
     ]
     query = (
         select(
@@ -142,7 +178,7 @@ def kpis(user, filters: dict):
         .where(Kpi.pilot_id.in_(_pilot_ids(user, filters)))
         .order_by(Pilot.id, Kpi.id, Measurement.measured_on, Measurement.id)
     )
-    return header, db.session.execute(query)
+    return labelled(header, db.session.execute(query))
 
 
 def rollout_targets(user, filters: dict):
@@ -154,7 +190,7 @@ def rollout_targets(user, filters: dict):
         _("Responsible e-mail"),
         _("Wave"),
         _("Due date"),
-        _("Status"),
+        (_("Status"), L.TARGET_STATUS),
         _("Done on"),
         _("Blocked because"),
     ]
@@ -178,7 +214,7 @@ def rollout_targets(user, filters: dict):
         .where(RolloutTarget.pilot_id.in_(_pilot_ids(user, filters)))
         .order_by(Pilot.id, RolloutTarget.wave, target_unit.code)
     )
-    return header, db.session.execute(query)
+    return labelled(header, db.session.execute(query))
 
 
 def scoreboard(user, args):
@@ -187,7 +223,7 @@ def scoreboard(user, args):
 
     board = scores(build_scope(user, args))
     header = [
-        _("Ranked by"),
+        (_("Ranked by"), L.RANKED_BY),
         _("Rank"),
         _("Name"),
         _("Tasks due"),
@@ -198,10 +234,10 @@ def scoreboard(user, args):
     ]
     rows = [
         (kind, rank, s.name, s.due, s.on_time, s.rate, s.overdue, s.average_delay)
-        for kind, board_rows in ((_("unit"), board["units"]), (_("owner"), board["owners"]))
+        for kind, board_rows in (("unit", board["units"]), ("owner", board["owners"]))
         for rank, s in enumerate(board_rows, start=1)
     ]
-    return header, rows
+    return labelled(header, rows)
 
 
 def dataset(user, what: str, filters: dict, args):

@@ -7,10 +7,15 @@ import csv
 import io
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from pilotmgr.core.errors import ServiceError
+from pilotmgr.core.text import fold
+from pilotmgr.exports.labels import IMPORT_HEADERS, LANGUAGES, cap
 
 #: The import template's columns, in order; the header row must name them.
 COLUMNS = (
@@ -45,15 +50,22 @@ class BadFile(ServiceError):
 
 
 def _text(value) -> str:
-    """A cell as clean text: dates as ISO, no NUL or control characters, bounded length."""
+    """A cell as clean text: dates as ISO, no NUL or control characters, bounded length.
+
+    A number cell is written as the reader writes numbers (12,5 in Vietnamese), so that it
+    reads back as the same number as text typed into a CSV file.
+    """
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, bool):
+        value = str(value)
+    elif isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        return format_decimal(number, format="0.##########", locale=get_locale() or "vi")
     text = str(value)
     text = "".join(ch for ch in text if ch in "\n\t" or ch >= " ")
     return text.strip()[:MAX_CELL]
@@ -109,8 +121,9 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise BadFile(str(_l("Upload an .xlsx or .csv file made from the template.")))
     if not raw:
         raise BadFile(str(_l("The file is empty.")))
-    header = [_text(h).lower() for h in raw[0]]
-    missing = [c for c in ("reference", "kind", "title") if c not in header]
+    names = header_names()
+    header = [names.get(_header_key(_text(h)), "") for h in raw[0]]
+    missing = [str(IMPORT_HEADERS[c]) for c in ("reference", "kind", "title") if c not in header]
     if missing:
         raise BadFile(
             str(_l("The header row lacks the columns: %(cols)s.", cols=", ".join(missing)))
@@ -129,38 +142,65 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def template_rows() -> list[list[str]]:
-    """The template's example: one pilot with a KPI and a task."""
+def _header_key(text: str) -> str:
+    return fold(text.replace("*", ""))
+
+
+def header_names() -> dict[str, str]:
+    """How a header cell may name each column: its header in any language, or its code."""
+    from flask_babel import force_locale
+
+    names = {column: column for column in COLUMNS}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            names.update({_header_key(str(IMPORT_HEADERS[c])): c for c in COLUMNS})
+    return names
+
+
+def template_header() -> list[str]:
+    """The template's header row in the reader's language."""
+    return [cap(IMPORT_HEADERS[c]) for c in COLUMNS]
+
+
+def template_rows(user=None) -> list[list[str]]:
+    """The template's example, in the reader's language: one pilot with a KPI and a task.
+
+    With `user`, the example names their own unit and e-mail, so it imports as it is.
+    """
+    from pilotmgr.exports.labels import DIRECTION, PRIORITY, ROW_KINDS
+
+    vi = str(get_locale() or "vi") == "vi"
+    budget = "150.000.000" if vi else "150,000,000"
     example = {
         "pilot": {
             "reference": "TD-2026-001",
-            "kind": "pilot",
+            "kind": str(ROW_KINDS["pilot"]),
             "title": "Thanh toán học phí bằng mã QR",
-            "unit": "BO",
-            "owner": "lead@example.vn",
-            "start_date": "2026-01-15",
-            "end_date": "2026-07-15",
+            "unit": user.unit.code if user else "BO",
+            "owner": user.email if user else "lead@example.vn",
+            "start_date": "15/01/2026",
+            "end_date": "15/07/2026",
             "summary": "Thu học phí không dùng tiền mặt tại 10 trường.",
             "partner": "VNPT",
-            "budget": "150000000",
+            "budget": budget,
         },
         "kpi": {
             "reference": "TD-2026-001",
-            "kind": "kpi",
+            "kind": str(ROW_KINDS["kpi"]),
             "title": "Tỷ lệ học phí thu qua mã QR",
             "kpi_unit": "%",
-            "baseline": "10",
+            "baseline": "12,5" if vi else "12.5",
             "target": "80",
-            "direction": "increase",
+            "direction": str(DIRECTION["increase"]),
         },
         "task": {
             "reference": "TD-2026-001",
-            "kind": "task",
+            "kind": str(ROW_KINDS["task"]),
             "title": "Tập huấn kế toán các trường",
-            "assignee": "lead@example.vn",
-            "due_date": "2026-02-01",
+            "assignee": user.email if user else "lead@example.vn",
+            "due_date": "01/02/2026",
             "deliverable": "Danh sách học viên",
-            "priority": "normal",
+            "priority": str(PRIORITY["normal"]),
         },
     }
-    return [list(COLUMNS)] + [[row.get(c, "") for c in COLUMNS] for row in example.values()]
+    return [template_header()] + [[row.get(c, "") for c in COLUMNS] for row in example.values()]

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.core.errors import NotFound
-from pilotmgr.exports import service, writers
+from pilotmgr.exports import labels, service, writers
 
 bp = Blueprint("exports", __name__)
 
@@ -26,7 +26,7 @@ def export_response(user, what: str, fmt: str) -> Response:
     if fmt == "csv":
         data = writers.to_csv(header, rows)
     else:
-        data = writers.to_xlsx(header, rows, title=what)
+        data = writers.to_xlsx(header, rows, title=str(labels.SHEET_TITLES[what]))
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     response = Response(data, mimetype=writers.MIME[fmt])
     response.headers["Content-Disposition"] = (

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from pilotmgr.core.clock import local_zone
 
@@ -54,12 +56,40 @@ def to_csv(header: list[str], rows: Iterable[Iterable]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+#: Days and times as Vietnamese offices write them (31/12/2026), whatever the spreadsheet's own
+#: locale; numbers stay numbers and show with the reader's own decimal sign.
+DAY_FORMAT = "DD/MM/YYYY"
+TIME_FORMAT = "DD/MM/YYYY HH:MM"
+#: Characters a sheet's name may not hold.
+_SHEET_NAME = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+
 def to_xlsx(header: list[str], rows: Iterable[Iterable], title: str = "Data") -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([neutralise(h) for h in header])
+    sheet = workbook.create_sheet(str(title).translate(_SHEET_NAME)[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for h in header:
+        cell = WriteOnlyCell(sheet, neutralise(str(h)))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value):
+    value = neutralise(value)
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = TIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = DAY_FORMAT
+        return cell
+    return value
