@@ -13,13 +13,13 @@ bp = Blueprint("auth", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.my_work"))
+        return redirect(url_for("dashboard.index"))
     error = None
     if request.method == "POST":
         user = service.authenticate(request.form.get("email"), request.form.get("password"))
         if user is not None:
             login_user(user, remember=bool(request.form.get("remember")))
-            return redirect(safe_next(request.args.get("next"), url_for("dashboard.my_work")))
+            return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
         error = _l("Wrong e-mail or password.")
     return render_template("auth/login.html", error=error, email=request.form.get("email", "")), (
         401 if error else 200

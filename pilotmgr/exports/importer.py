@@ -21,6 +21,7 @@ from pilotmgr.core.text import fold
 from pilotmgr.exports.sheets import read_rows
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
+from pilotmgr.pilots import tasks
 from pilotmgr.pilots.models import Pilot
 
 KINDS = {
@@ -191,7 +192,7 @@ def plan(user, filename: str, data: bytes) -> Plan:
             _check_pilot(user, row, row.data)
         else:
             row.data = _kpi_data(cells) if kind == "kpi" else _task_data(cells)
-            fields = pilots.kpi_fields() if kind == "kpi" else pilots.task_fields()
+            fields = pilots.kpi_fields() if kind == "kpi" else tasks.task_fields()
             try:
                 values = v.parse(row.data, fields)
                 if kind == "kpi":
@@ -231,7 +232,7 @@ def commit(user, filename: str, data: bytes) -> Plan:
             elif row.kind == "kpi":
                 pilots.add_kpi(user, created[row.reference], row.data)
             else:
-                pilots.add_task(user, created[row.reference], row.data)
+                tasks.add_task(user, created[row.reference], row.data)
         except ServiceError as exc:
             detail = _messages(exc) if isinstance(exc, ValidationFailed) else [str(exc.detail)]
             raise ValidationFailed(

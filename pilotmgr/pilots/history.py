@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "open_wave": _l("Opened the next rollout wave"),
     "regulation": _l("Recorded the mandatory regulation"),
     "unit_merged": _l("Moved %(what)s to the unit it was merged into"),
+    "due_request": _l("Asked for a new due date"),
+    "due_decline": _l("Kept the due date asked to be moved"),
 }
 #: Actions whose before/after values are listed as changes.
 CHANGE_ACTIONS = ("update", "open_wave", "regulation")
@@ -58,6 +60,7 @@ FIELD_LABELS = {
     "regulation_date": _l("regulation date"),
     "regulation_issuer": _l("issued by"),
     "regulation_title": _l("regulation title"),
+    "completion_note": _l("product delivered"),
 }
 #: Fields that name the object, shown after the headline instead of as a change.
 NAMING_FIELDS = ("title", "name")
