@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
@@ -272,14 +272,29 @@ def awaiting_my_decision(user, today: date | None = None) -> list[Waiting]:
     ]
     found.sort(key=lambda w: (w.since, w.pilot_id))
     found = found[:LIMIT]
-    if found:
-        from pilotmgr.reminders.workdays import calendar_around
-
-        calendar = calendar_around(today)
-        for item in found:
-            start = min(max(item.since, calendar.first), today)
-            item.working_days = calendar.between(start, today)
+    _count_working_days(found, today)
     return found
+
+
+def _count_working_days(found: list[Waiting], today: date) -> None:
+    """Working days each item has waited, from one calendar spanning the oldest one.
+
+    The calendar's exceptions are read even when nothing waits, so that the page's queries do
+    not depend on the data (see tests/bench).
+    """
+    from pilotmgr.reminders.models import CalendarDay
+    from pilotmgr.reminders.workdays import WorkCalendar
+
+    earliest = today - timedelta(days=366 * 2)
+    first = min(max(min((w.since for w in found), default=today), earliest), today)
+    exceptions = db.session.execute(
+        select(CalendarDay.day, CalendarDay.working).where(
+            CalendarDay.day >= first, CalendarDay.day <= today
+        )
+    )
+    calendar = WorkCalendar(first, today, dict(exceptions.all()))
+    for item in found:
+        item.working_days = calendar.between(min(max(item.since, first), today), today)
 
 
 # --- values to enter --------------------------------------------------------------------------
@@ -300,24 +315,18 @@ def values_to_enter(user) -> list[ValueToEnter]:
         Pilot.owner_id == user.id,
         Pilot.id.in_(select(Task.pilot_id).where(Task.assignee_id == user.id)),
     )
+    latest_id = (
+        select(func.max(Measurement.id))
+        .where(Measurement.kpi_id == Kpi.id)
+        .correlate(Kpi)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(Kpi, Pilot.title)
+        select(Kpi, Pilot.title, Measurement)
         .join(Pilot, Pilot.id == Kpi.pilot_id)
+        .outerjoin(Measurement, Measurement.id == latest_id)
         .where(Pilot.stage.in_(RECORDING_STAGES), involved)
         .order_by(Pilot.end_date.is_(None), Pilot.end_date, Pilot.id, Kpi.id)
         .limit(LIMIT)
     ).all()
-    found = [ValueToEnter(kpi, title) for kpi, title in rows]
-    if found:
-        newest = (
-            select(func.max(Measurement.id))
-            .where(Measurement.kpi_id.in_([v.kpi.id for v in found]))
-            .group_by(Measurement.kpi_id)
-        )
-        latest = {
-            m.kpi_id: m
-            for m in db.session.scalars(select(Measurement).where(Measurement.id.in_(newest)))
-        }
-        for item in found:
-            item.latest = latest.get(item.kpi.id)
-    return found
+    return [ValueToEnter(kpi, title, latest) for kpi, title, latest in rows]

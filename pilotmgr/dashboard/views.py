@@ -16,7 +16,7 @@ from pilotmgr.dashboard.forms import (
 )
 from pilotmgr.dashboard.leaders import active_units
 from pilotmgr.dashboard.scope import build_scope
-from pilotmgr.pilots import programmes, tasks
+from pilotmgr.pilots import due_requests, programmes
 from pilotmgr.pilots.forms import TaskRowForms
 from pilotmgr.units.service import tree_order
 
@@ -39,7 +39,7 @@ def my_work_page(page_forms: dict | None = None, status: int = 200):
     return render_template(
         "dashboard/my_work.html",
         tasks=my_tasks,
-        pending=tasks.pending_requests(t.id for t in my_tasks),
+        pending=due_requests.pending_requests(assignee_id=current_user.id),
         task_forms=TaskRowForms(page_forms),
         row_forms=RowForms(page_forms),
         TargetProgressForm=TargetProgressForm,

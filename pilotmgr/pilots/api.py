@@ -5,7 +5,7 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.validate import text
 from pilotmgr.extensions import db
-from pilotmgr.pilots import lifecycle, programmes, service, tasks, transitions
+from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
 from pilotmgr.pilots.lifecycle import STAGES
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task, TaskDueRequest
 
@@ -288,7 +288,7 @@ def update_task(task_id):
 @bp.get("/tasks/<task_id>/due-requests")
 def list_due_requests(task_id):
     task = tasks.get_task(user(), task_id)
-    items = tasks.due_requests(user(), task)
+    items = due_requests.due_requests(user(), task)
     return {
         "items": [due_request_json(r) for r in items],
         "total": len(items),
@@ -300,10 +300,10 @@ def list_due_requests(task_id):
 @bp.post("/tasks/<task_id>/due-requests")
 def request_due_date(task_id):
     task = tasks.get_task(user(), task_id)
-    return created(due_request_json(tasks.request_due_date(user(), task, body())))
+    return created(due_request_json(due_requests.request_due_date(user(), task, body())))
 
 
 @bp.post("/due-requests/<request_id>/decision")
 def decide_due_request(request_id):
-    found = tasks.get_due_request(user(), request_id)
-    return ok(due_request_json(tasks.decide_due_request(user(), found, body())))
+    found = due_requests.get_due_request(user(), request_id)
+    return ok(due_request_json(due_requests.decide_due_request(user(), found, body())))

@@ -1,9 +1,9 @@
 """Tasks: clear person, clear task, clear time, and the product that shows the work was done.
 
-The assignee moves their task forward (start, done with its product) and asks for a new due date;
-the pilot's editors (its owner, heads with authority) assign, edit, re-date, cancel and decide on
-those requests. Every change is on record and told to whom it concerns. Functions change rows and
-history, notify, flush, and never commit.
+The assignee moves their task forward (start, done with its product) and asks for a new due date
+(pilotmgr.pilots.due_requests); the pilot's editors (its owner, heads with authority) assign, edit,
+re-date, cancel and decide on those requests. Every change is on record and told to whom it
+concerns. Functions change rows and history, notify, flush, and never commit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
-from pilotmgr.core.clock import local_today, now
+from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
 from pilotmgr.core.permissions import can_edit_pilot, can_update_task, require, require_visible
 from pilotmgr.extensions import db
@@ -27,7 +27,6 @@ from pilotmgr.pilots.models import (
     Pilot,
     Task,
     TaskDueChange,
-    TaskDueRequest,
 )
 from pilotmgr.pilots.service import find_user
 from pilotmgr.reminders.events import notify
@@ -46,7 +45,6 @@ TASK_AUDITED = (
 ASSIGNEE_KEYS = frozenset({"status", "completion_note", "version", "comment"})
 #: The statuses an assignee moves their task between; cancelling is the editors' decision.
 ASSIGNEE_STATUSES = ("todo", "in_progress", "done")
-DECISIONS = ("approve", "decline")
 
 
 def task_fields() -> dict[str, v.Field]:
@@ -97,30 +95,18 @@ def due_changes(user, task: Task) -> list[TaskDueChange]:
     )
 
 
-def pending_requests(task_ids) -> dict[int, TaskDueRequest]:
-    """The request waiting for a decision on each of these tasks (at most one each)."""
-    ids = list(task_ids)
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        select(TaskDueRequest).where(
-            TaskDueRequest.task_id.in_(ids), TaskDueRequest.status == "pending"
-        )
-    )
-    return {r.task_id: r for r in rows}
-
-
-def products(task_ids) -> dict[int, list]:
-    """The files attached to these tasks as their product (not retracted), oldest first."""
+def products(pilot_id: int) -> dict[int, list]:
+    """Task id → the files attached to it as its product (not retracted), for one pilot."""
     from pilotmgr.results.models import Evidence
 
-    ids = list(task_ids)
     found: dict[int, list] = {}
-    if not ids:
-        return found
     for row in db.session.scalars(
         select(Evidence)
-        .where(Evidence.task_id.in_(ids), Evidence.retracted_at.is_(None))
+        .where(
+            Evidence.pilot_id == pilot_id,
+            Evidence.task_id.is_not(None),
+            Evidence.retracted_at.is_(None),
+        )
         .order_by(Evidence.id)
     ):
         found.setdefault(row.task_id, []).append(row)
@@ -341,7 +327,7 @@ def _tell_assigned(actor, task: Task, pilot: Pilot, cause: str) -> None:
         pilot=pilot,
         url=task_url(task),
         task=task.title,
-        due=task.due_date,
+        due=task.due_date or "—",
     )
 
 
@@ -373,7 +359,7 @@ def _tell_update(actor, task, pilot, entry, old_assignee, old_due, comment: str)
             url=task_url(task),
             task=task.title,
             due=task.due_date,
-            old_due=old_due,
+            old_due=old_due or "—",
             reason=comment,
         )
     if task.status == "cancelled" and entry.before.get("status") != "cancelled":
@@ -425,148 +411,3 @@ def cancel_task(actor, task: Task, data: Mapping) -> Task:
         task,
         {"status": "cancelled", "reason": data.get("reason") or "", "version": data.get("version")},
     )
-
-
-# --- asking for a new due date -----------------------------------------------------------
-
-
-def get_due_request(user, request_id) -> TaskDueRequest:
-    found = db.session.get(TaskDueRequest, n) if (n := v.row_id(request_id)) else None
-    task = db.session.get(Task, found.task_id) if found else None
-    pilot = db.session.get(Pilot, task.pilot_id) if task else None
-    if pilot is None:
-        raise NotFound(str(_l("No such request.")))
-    require_visible(user, pilot)
-    return found
-
-
-def due_requests(user, task: Task) -> list[TaskDueRequest]:
-    require_visible(user, _pilot(task))
-    return list(
-        db.session.scalars(
-            select(TaskDueRequest)
-            .where(TaskDueRequest.task_id == task.id)
-            .order_by(TaskDueRequest.id)
-        )
-    )
-
-
-def request_due_date(actor, task: Task, data: Mapping) -> TaskDueRequest:
-    """The assignee asks for a new due date with a reason; the pilot's owner is told."""
-    pilot = _pilot(task)
-    require(
-        task.assignee_id == actor.id, str(_l("Only the task's assignee asks for a new due date."))
-    )
-    if can_edit_pilot(actor, pilot):
-        raise ValidationFailed(
-            {
-                "new_due_date": [
-                    str(_l("You may change this due date yourself: edit the task, with a reason."))
-                ]
-            }
-        )
-    if not task.is_open:
-        raise ValidationFailed({"new_due_date": [str(_l("This task is no longer open."))]})
-    values = v.parse(
-        data,
-        {"new_due_date": v.iso_date(required=True), "reason": v.text(2000, required=True)},
-    )
-    new_due = values["new_due_date"]
-    if new_due == task.due_date:
-        raise ValidationFailed({"new_due_date": [str(_l("That is the current due date."))]})
-    if new_due < local_today():
-        raise ValidationFailed({"new_due_date": [str(_l("A new due date cannot be in the past."))]})
-    if pending_requests([task.id]):
-        raise ValidationFailed(
-            {"new_due_date": [str(_l("A request for this task is already waiting."))]}
-        )
-    found = TaskDueRequest(
-        task_id=task.id,
-        requested_by_id=actor.id,
-        old_due_date=task.due_date,
-        new_due_date=new_due,
-        reason=values["reason"],
-        status="pending",
-    )
-    db.session.add(found)
-    db.session.flush()
-    entry = audit.record(
-        actor=actor,
-        obj=task,
-        action="due_request",
-        pilot_id=pilot.id,
-        before={"due_date": task.due_date},
-        after={"title": task.title, "due_date": new_due},
-        comment=found.reason,
-        unit_code=pilot.unit.code,
-    )
-    db.session.flush()
-    owner = db.session.get(User, pilot.owner_id)
-    if owner.is_active_account:
-        deciders = [owner]
-    else:
-        from pilotmgr.auth.service import heads_of
-
-        deciders = heads_of(pilot.unit)
-    notify(
-        "due_requested",
-        deciders,
-        cause=f"history-{entry.id}",
-        actor=actor,
-        pilot=pilot,
-        url=f"/my-work#due-request-{found.id}",
-        task=task.title,
-        due=new_due,
-        old_due=task.due_date,
-        reason=found.reason,
-    )
-    return found
-
-
-def decide_due_request(actor, found: TaskDueRequest, data: Mapping) -> TaskDueRequest:
-    """The pilot's editors approve (the due date moves, on record) or decline a request."""
-    task = db.session.get(Task, found.task_id)
-    pilot = _pilot(task)
-    require(
-        can_edit_pilot(actor, pilot),
-        str(_l("Only the pilot's owner or a head with authority decides on a new due date.")),
-    )
-    values = v.parse(
-        data, {"decision": v.choice(DECISIONS, required=True), "comment": v.text(2000)}
-    )
-    if found.status != "pending":
-        raise ValidationFailed({"decision": [str(_l("This request was already decided."))]})
-    if not task.is_open:
-        raise ValidationFailed({"decision": [str(_l("This task is no longer open."))]})
-    comment = values.get("comment") or ""
-    found.status = "approved" if values["decision"] == "approve" else "declined"
-    found.decided_by_id, found.decided_at, found.decision_comment = actor.id, now(), comment
-    if found.status == "approved":
-        reason = f"{found.reason} — {comment}" if comment else found.reason
-        change = {"due_date": found.new_due_date, "due_change_reason": reason}
-        update_task(actor, task, change | {"version": task.version})
-        return found
-    db.session.flush()
-    entry = audit.record(
-        actor=actor,
-        obj=task,
-        action="due_decline",
-        pilot_id=pilot.id,
-        after={"title": task.title},
-        comment=comment,
-        unit_code=pilot.unit.code,
-    )
-    db.session.flush()
-    notify(
-        "due_declined",
-        [found.requested_by_id],
-        cause=f"history-{entry.id}",
-        actor=actor,
-        pilot=pilot,
-        url=task_url(task),
-        task=task.title,
-        due=found.new_due_date,
-        old_due=task.due_date,
-        comment=comment,
-    )
-    return found

@@ -8,7 +8,7 @@ from pilotmgr.core.pagination import page_args
 from pilotmgr.core.permissions import can_edit_pilot, can_update_task
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
-from pilotmgr.pilots import lifecycle, programmes, service, tasks, transitions
+from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
 from pilotmgr.pilots.forms import (
     DueDecisionForm,
     DueRequestForm,
@@ -272,15 +272,14 @@ def _task_done(task, message, my_work_anchor: str = ""):
 def task_block(pilot, page_forms: dict, people) -> dict:
     """What the pilot page's task list shows besides the tasks: forms, requests, products."""
     people = [u for u in people if u.role != Role.viewer]
-    ids = [t.id for t in pilot.tasks]
     new = page_forms.get("task-new") or TaskForm(
         formdata=None, people=people, id_prefix="task-new-"
     )
     return {
         "forms": TaskRowForms(page_forms, people),
         "new": new,
-        "pending": tasks.pending_requests(ids),
-        "products": tasks.products(ids),
+        "pending": due_requests.pending_requests(pilot_id=pilot.id),
+        "products": tasks.products(pilot.id),
         "emails": {u.id: u.email for u in people},
     }
 
@@ -351,7 +350,7 @@ def cancel_task(task_id):
 def request_due_date(task_id):
     task = tasks.get_task(current_user, task_id)
     form = DueRequestForm(id_prefix=_prefix("due", task))
-    done, _found = form.run(lambda data: tasks.request_due_date(current_user, task, data))
+    done, _found = form.run(lambda data: due_requests.request_due_date(current_user, task, data))
     if not done:
         return _task_failed(task, "due", form)
     return _task_done(task, _l("Your request was sent; the pilot's owner decides on it."))
@@ -360,11 +359,14 @@ def request_due_date(task_id):
 @bp.post("/due-requests/<int:request_id>/decision")
 @login_required
 def decide_due_request(request_id):
-    found = tasks.get_due_request(current_user, request_id)
+    found = due_requests.get_due_request(current_user, request_id)
     task = tasks.get_task(current_user, found.task_id)
     form = DueDecisionForm(id_prefix=_prefix("decide", task))
-    done, decided = form.run(lambda data: tasks.decide_due_request(current_user, found, data))
+    done, decided = form.run(
+        lambda data: due_requests.decide_due_request(current_user, found, data)
+    )
     if not done:
         return _task_failed(task, "decide", form)
     approved = decided.status == "approved"
-    return _task_done(task, _l("New due date approved.") if approved else _l("Request declined."))
+    message = _l("New due date approved.") if approved else _l("Request declined.")
+    return _task_done(task, message, "awaiting")

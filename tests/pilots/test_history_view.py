@@ -19,7 +19,9 @@ def test_history_names_added_objects_and_shows_changes_with_labels(app, make, lo
         },
     )
     tasks.update_task(
-        owner, task, {"status": "done", "completion_note": "Đã nộp báo cáo", "version": task.version}
+        owner,
+        task,
+        {"status": "done", "completion_note": "Đã nộp báo cáo", "version": task.version},
     )
     db.session.commit()
 
