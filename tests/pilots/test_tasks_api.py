@@ -82,7 +82,9 @@ def test_asking_and_deciding_on_a_new_due_date(org, api, make):
     assert [r["id"] for r in listed["items"]] == [request["id"]] and listed["total"] == 1
 
     assert_problem(
-        api(org.staff).post(f"/due-requests/{request['id']}/decision", json={"decision": "approve"}),
+        api(org.staff).post(
+            f"/due-requests/{request['id']}/decision", json={"decision": "approve"}
+        ),
         403,
     )
     decided = api(org.lead).post(
@@ -114,10 +116,14 @@ def test_a_bad_request_is_a_422_naming_the_field(org, api, body, field):
 
 
 def test_what_cannot_be_seen_is_404(org, api, make):
-    asked = api(org.staff).post(
-        f"/tasks/{org.task.id}/due-requests",
-        json={"new_due_date": make.days(30).isoformat(), "reason": "Chờ phiếu"},
-    ).get_json()
+    asked = (
+        api(org.staff)
+        .post(
+            f"/tasks/{org.task.id}/due-requests",
+            json={"new_due_date": make.days(30).isoformat(), "reason": "Chờ phiếu"},
+        )
+        .get_json()
+    )
     outsider = api(org.outsider)
     assert_problem(outsider.get(f"/tasks/{org.task.id}/due-requests"), 404)
     assert_problem(
