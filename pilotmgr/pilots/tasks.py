@@ -183,7 +183,7 @@ def _update_fields(editor: bool) -> dict[str, v.Field]:
     )
 
 
-def _check_assignee_request(actor, task: Task, data: Mapping) -> None:
+def _check_assignee_request(task: Task, data: Mapping) -> None:
     """An assignee moves the work on; the terms (what, who, by when) are the editors'."""
     if "due_date" in data or "due_change_reason" in data:
         new_due = v.parse(data, {"due_date": v.iso_date()}, partial=True).get("due_date")
@@ -196,14 +196,17 @@ def _check_assignee_request(actor, task: Task, data: Mapping) -> None:
         not extra,
         str(_l("As the assignee you may change only the status and the note on the product.")),
     )
+    require(
+        data.get("status") != "cancelled",
+        str(_l("Only the pilot's owner or a head cancels a task.")),
+    )
     if task.status == "cancelled":
         raise ValidationFailed({"status": [str(_l("This task was cancelled."))]})
-    if data.get("status") == "cancelled":
-        require(False, str(_l("Only the pilot's owner or a head cancels a task.")))
 
 
 def has_product(task: Task, note: str) -> bool:
-    """ "Once done, it must have a product": a note on it, or a file attached to the task."""
+    """Whether the work has its product ("once done, it must have a product"): where a
+    deliverable is named, a note on what was delivered or a file attached to the task."""
     if not task.deliverable.strip() or note.strip():
         return True
     from pilotmgr.results.models import Evidence
@@ -241,7 +244,7 @@ def update_task(actor, task: Task, data: Mapping) -> Task:
     require(can_update_task(actor, task, pilot))
     editor = can_edit_pilot(actor, pilot)
     if not editor:
-        _check_assignee_request(actor, task, data)
+        _check_assignee_request(task, data)
     check_version(task, data.get("version"))
     values = v.parse(data, _update_fields(editor), partial=True)
     if not editor:
