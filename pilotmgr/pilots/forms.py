@@ -136,9 +136,10 @@ class TaskForm(Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.assignee.choices = options(
+        self.people_choices = options(
             [("", "—"), *((u.email, f"{u.name} ({u.email})") for u in people)]
         )
+        self.assignee.choices = self.people_choices
 
 
 class TaskEditForm(TaskForm):
@@ -151,8 +152,16 @@ class TaskEditForm(TaskForm):
     )
     version = VersionField()
 
-    def fill(self, task, email: str):
-        """The row's current values (on a blank, shared form)."""
+    def fill(self, task, assignee=None):
+        """The row's current terms (on a blank, shared form).
+
+        An assignee no longer offered (deactivated since) stays chosen, so that saving another
+        change does not take the task away from them unnoticed.
+        """
+        email = assignee.email if assignee is not None else ""
+        self.assignee.choices = self.people_choices
+        if email and all(c.value != email for c in self.people_choices):
+            self.assignee.choices = [*self.people_choices, *options([(email, assignee.name)])]
         self.title.data, self.assignee.data = task.title, email
         self.due_date.data, self.priority.data = task.due_date, task.priority
         self.deliverable.data, self.how.data = task.deliverable, task.how
@@ -230,9 +239,9 @@ class TaskRowForms(RowForms):
     def task(self, kind: str, row_id: int, **data):
         return self.get(self.KINDS[kind], self.name(kind, row_id), **data)
 
-    def edit(self, task, email: str):
+    def edit(self, task, assignee=None):
         """The edit form of a task, filled with its current terms unless it failed."""
         name = self.name("edit", task.id)
         if self.is_open(name):
             return self.failed[name]
-        return self.get(TaskEditForm, name).fill(task, email)
+        return self.get(TaskEditForm, name).fill(task, assignee)

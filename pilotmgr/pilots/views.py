@@ -280,7 +280,6 @@ def task_block(pilot, page_forms: dict, people) -> dict:
         "new": new,
         "pending": due_requests.pending_requests(pilot_id=pilot.id),
         "products": tasks.products(pilot.id),
-        "emails": {u.id: u.email for u in people},
     }
 
 

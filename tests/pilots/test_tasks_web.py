@@ -219,3 +219,13 @@ def test_the_pilot_page_offers_each_person_only_their_actions(org, login):
     viewer_page = login(org.viewer).get(f"/pilots/{org.pilot.id}").get_data(as_text=True)
     assert f"/pilots/tasks/{org.task.id}" not in viewer_page
     assert "Khảo sát mức độ hài lòng" in viewer_page
+
+
+def test_editing_a_task_of_someone_deactivated_keeps_them_assigned(org, login):
+    org.staff.is_active_account = False
+    db.session.commit()
+    html = login(org.lead).get(f"/pilots/{org.pilot.id}").get_data(as_text=True)
+    select_html = re.search(
+        rf'<select[^>]* id="task-edit-{org.task.id}-assignee"[^>]*>.*?</select>', html, re.S
+    ).group(0)
+    assert f'<option selected value="{org.staff.email}">Vũ Thị Mai</option>' in select_html
