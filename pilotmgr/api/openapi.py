@@ -140,11 +140,20 @@ ROUTES: list[tuple[str, str, str, dict | None, int]] = [
     (
         "patch",
         "/tasks/{id}",
-        "Update a task (a due-date change needs a reason)",
+        "Update a task. Assignees: status (done needs completion_note where a deliverable is "
+        "named); editors also title, assignee, priority, deliverable, how, due_date (with "
+        "due_change_reason), and cancel (status cancelled with a reason)",
         {
             "status": "string",
+            "completion_note": "string",
             "due_date": "date",
             "due_change_reason": "string",
+            "title": "string",
+            "assignee": "string",
+            "priority": "string",
+            "deliverable": "string",
+            "how": "string",
+            "reason": "string",
             "version": "integer",
         },
         200,
@@ -455,3 +464,23 @@ def build() -> dict:
 @bp.get("/openapi.json")
 def openapi():
     return build()
+
+
+# --- tasks: asking for a new due date ---------------------------------------------------------
+ROUTES += [
+    ("get", "/tasks/{id}/due-requests", "A task's requests for a new due date", None, 200),
+    (
+        "post",
+        "/tasks/{id}/due-requests",
+        "The assignee asks for a new due date, with a reason (the pilot's owner decides)",
+        {"new_due_date": "date", "reason": "string"},
+        201,
+    ),
+    (
+        "post",
+        "/due-requests/{id}/decision",
+        "The pilot's owner or a head approves (the due date moves) or declines a request",
+        {"decision": "string", "comment": "string"},
+        200,
+    ),
+]

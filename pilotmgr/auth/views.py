@@ -32,7 +32,7 @@ def ask_for_a_new_password():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.my_work"))
+        return redirect(url_for("dashboard.index"))
     form = LoginForm(id_prefix="")
     status = 200
     if form.validate_on_submit():
@@ -41,7 +41,7 @@ def login():
             login_user(user, remember=form.remember.data)
             if user.must_change_password:
                 return redirect(url_for("auth.settings", _anchor="password"))
-            return redirect(safe_next(request.args.get("next"), url_for("dashboard.my_work")))
+            return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
         if refusal == "inactive":
             form.form_errors.append(
                 str(_l("This account is deactivated. Please contact an administrator."))

@@ -74,7 +74,8 @@ def unit_ids(root: Unit):
 
 
 def may_use_dashboard(user) -> bool:
-    return is_admin(user) or user.role == Role.head
+    """Heads and admins decide from it; viewers follow the same figures, read-only."""
+    return is_admin(user) or user.role in (Role.head, Role.viewer)
 
 
 def current_programme() -> Programme | None:
@@ -91,9 +92,11 @@ def _day(value: str | None) -> date | None:
 
 
 def build_scope(user, args) -> Scope:
-    """The scope from query arguments; a unit outside the head's subtree is refused."""
+    """The scope from query arguments; a unit outside the user's subtree is refused."""
     if not may_use_dashboard(user):
-        raise PermissionDenied(str(_l("Only heads and administrators have a leaders' dashboard.")))
+        raise PermissionDenied(
+            str(_l("Only heads, administrators and viewers have a leaders' dashboard."))
+        )
     root = None if is_admin(user) else user.unit
     code = (args.get("unit") or "").strip()
     if code:

@@ -24,6 +24,7 @@ from pilotmgr.extensions import db
 from pilotmgr.memos.demo import issue_rollout_memo
 from pilotmgr.pilots import programmes
 from pilotmgr.pilots import service as pilot_service
+from pilotmgr.pilots import tasks as pilot_tasks
 from pilotmgr.pilots.models import Challenge, Pilot, Programme, Task
 from pilotmgr.pilots.transitions import transition
 from pilotmgr.results.models import Evaluation, Measurement
@@ -171,7 +172,7 @@ def _pilot(ctx: DemoContext, spec: dict) -> Pilot:
         for name, unit, base, target, direction, _values in spec["kpis"]
     ]
     for title, assignee, due, priority, deliverable, _status in spec["tasks"]:
-        pilot_service.add_task(
+        pilot_tasks.add_task(
             owner,
             pilot,
             {

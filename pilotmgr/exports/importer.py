@@ -25,6 +25,7 @@ from pilotmgr.exports import labels
 from pilotmgr.exports.sheets import read_rows
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
+from pilotmgr.pilots import tasks
 from pilotmgr.pilots.models import Pilot
 
 #: Other ways people write a row's kind, besides its code and its label in either language.
@@ -210,7 +211,7 @@ def plan(user, filename: str, data: bytes) -> Plan:
         else:
             row.data = _kpi_data(cells) if kind == "kpi" else _task_data(cells)
             _check_days(row, kind)
-            fields = pilots.kpi_fields() if kind == "kpi" else pilots.task_fields()
+            fields = pilots.kpi_fields() if kind == "kpi" else tasks.task_fields()
             try:
                 values = v.parse(row.data, fields)
                 if kind == "kpi":
@@ -250,7 +251,7 @@ def commit(user, filename: str, data: bytes) -> Plan:
             elif row.kind == "kpi":
                 pilots.add_kpi(user, created[row.reference], row.data)
             else:
-                pilots.add_task(user, created[row.reference], row.data)
+                tasks.add_task(user, created[row.reference], row.data)
         except ServiceError as exc:
             detail = (
                 _messages(exc, row.kind) if isinstance(exc, ValidationFailed) else [str(exc.detail)]

@@ -5,9 +5,9 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.validate import text
 from pilotmgr.extensions import db
-from pilotmgr.pilots import lifecycle, programmes, service, transitions
+from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
 from pilotmgr.pilots.lifecycle import STAGES
-from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task
+from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task, TaskDueRequest
 
 
 def decimal_json(value):
@@ -104,7 +104,24 @@ def task_json(t: Task) -> dict:
         "deliverable": t.deliverable,
         "status": t.status,
         "completed_at": t.completed_at.isoformat() if t.completed_at else None,
+        "completion_note": t.completion_note,
         "version": t.version,
+    }
+
+
+def due_request_json(r: TaskDueRequest) -> dict:
+    return {
+        "id": r.id,
+        "task_id": r.task_id,
+        "requested_by": _email(r.requested_by_id),
+        "old_due_date": _iso(r.old_due_date),
+        "new_due_date": _iso(r.new_due_date),
+        "reason": r.reason,
+        "status": r.status,
+        "created_at": r.created_at.isoformat(),
+        "decided_by": _email(r.decided_by_id),
+        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+        "decision_comment": r.decision_comment,
     }
 
 
@@ -246,10 +263,19 @@ def create_kpi(pilot_id):
     return created(kpi_json(service.add_kpi(user(), pilot, body())))
 
 
+@bp.patch("/kpis/<kpi_id>")
+def update_kpi(kpi_id):
+    kpi = service.get_kpi(user(), kpi_id)
+    return ok(kpi_json(service.update_kpi(user(), kpi, body())))
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
 @bp.get("/pilots/<pilot_id>/tasks")
 def list_tasks(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
-    items = service.list_tasks(user(), pilot)
+    items = tasks.list_tasks(user(), pilot)
     return {
         "items": [task_json(t) for t in items],
         "total": len(items),
@@ -261,19 +287,14 @@ def list_tasks(pilot_id):
 @bp.post("/pilots/<pilot_id>/tasks")
 def create_task(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
-    return created(task_json(service.add_task(user(), pilot, body())))
+    return created(task_json(tasks.add_task(user(), pilot, body())))
 
 
 @bp.patch("/tasks/<task_id>")
 def update_task(task_id):
-    task = service.get_task(user(), task_id)
-    return ok(task_json(service.update_task(user(), task, body())))
-
-
-@bp.patch("/kpis/<kpi_id>")
-def update_kpi(kpi_id):
-    kpi = service.get_kpi(user(), kpi_id)
-    return ok(kpi_json(service.update_kpi(user(), kpi, body())))
+    """Assignees: status, and done with `completion_note`; editors: the task's terms too."""
+    task = tasks.get_task(user(), task_id)
+    return ok(task_json(tasks.update_task(user(), task, body())))
 
 
 @bp.delete("/kpis/<kpi_id>")
@@ -287,3 +308,27 @@ def delete_kpi(kpi_id):
     service.delete_kpi(user(), kpi, data)
     db.session.commit()
     return "", 204
+
+
+@bp.get("/tasks/<task_id>/due-requests")
+def list_due_requests(task_id):
+    task = tasks.get_task(user(), task_id)
+    items = due_requests.due_requests(user(), task)
+    return {
+        "items": [due_request_json(r) for r in items],
+        "total": len(items),
+        "page": 1,
+        "per_page": max(len(items), 1),
+    }
+
+
+@bp.post("/tasks/<task_id>/due-requests")
+def request_due_date(task_id):
+    task = tasks.get_task(user(), task_id)
+    return created(due_request_json(due_requests.request_due_date(user(), task, body())))
+
+
+@bp.post("/due-requests/<request_id>/decision")
+def decide_due_request(request_id):
+    found = due_requests.get_due_request(user(), request_id)
+    return ok(due_request_json(due_requests.decide_due_request(user(), found, body())))

@@ -1,9 +1,11 @@
-"""The pilot feature's forms: the list's filter, a pilot, its KPIs, each lifecycle decision."""
+"""The pilot feature's forms: the list's filter, a pilot, its KPIs, each lifecycle decision, its tasks."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf
 
 from pilotmgr.core.forms import (
     DayField,
@@ -15,7 +17,7 @@ from pilotmgr.core.forms import (
     required,
 )
 from pilotmgr.pilots.lifecycle import AFTER_PILOTING, OUTCOME_LABELS, OUTCOMES, STAGE_LABELS, STAGES
-from pilotmgr.pilots.models import DIRECTIONS
+from pilotmgr.pilots.models import DIRECTIONS, PRIORITIES
 
 DIRECTION_LABELS = {"increase": _l("increase"), "decrease": _l("decrease")}
 
@@ -291,3 +293,172 @@ DECISION_FORMS: dict[str, type[DecisionForm]] = {
     "close": CloseForm,
     "stop": CloseForm,
 }
+
+
+# --- tasks ---
+# Forms of a task: new, edit, start or reopen, done with its product, cancel, and a new due date
+# asked for and decided. A list shows the same forms on every row: RowForms re-labels one blank
+# form per kind for each row (building hundreds of forms would slow a busy person's page).
+
+PRIORITY_LABELS = {"high": _l("high"), "normal": _l("normal"), "low": _l("low")}
+
+
+def for_row(form, prefix: str, **data):
+    """A blank form with the ids of one row and that row's values."""
+    for field in form:
+        field.id = f"{prefix}{field.name}"
+    for name, value in data.items():
+        form[name].data = value
+    return form
+
+
+class RowForms:
+    """Per row of a list: the form that failed (by its page_forms name) or a shared blank one."""
+
+    def __init__(self, page_forms: dict | None = None, init: dict | None = None):
+        self.failed = page_forms or {}
+        #: Form class → keyword arguments its blank form is built with (e.g. choices).
+        self.init = init or {}
+        self._blank: dict = {}
+
+    def is_open(self, name: str) -> bool:
+        """Whether this row's form failed and is shown again, open, with what was typed."""
+        return name in self.failed
+
+    def get(self, cls, name: str, **data):
+        if name in self.failed:
+            return self.failed[name]
+        if cls not in self._blank:
+            self._blank[cls] = cls(formdata=None, **self.init.get(cls, {}))
+        return for_row(self._blank[cls], f"{name}-", **data)
+
+
+class TaskForm(Form):
+    """A new task: clear person, clear task, clear priority, clear time, clear result."""
+
+    title = StringField(_l("Task"), [required(), max_length(255)])
+    assignee = SelectField(_l("Assignee"), validate_choice=False)
+    due_date = DayField(_l("Due date"))
+    priority = SelectField(
+        _l("Priority"),
+        choices=options((p, PRIORITY_LABELS[p]) for p in PRIORITIES),
+        default="normal",
+    )
+    deliverable = StringField(
+        _l("Expected product"),
+        [max_length(10_000)],
+        description=_l("What shows the work is done, e.g. a report or a signed plan."),
+    )
+    how = TextAreaField(_l("How"), [max_length(10_000)], render_kw={"rows": 2})
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people_choices = options(
+            [("", "—"), *((u.email, f"{u.name} ({u.email})") for u in people)]
+        )
+        self.assignee.choices = self.people_choices
+
+
+class TaskEditForm(TaskForm):
+    """An editor's correction of a task's terms; a new due date needs a reason."""
+
+    due_change_reason = StringField(
+        _l("Why the due date changes"),
+        [max_length(2000)],
+        description=_l("Required when the due date changes."),
+    )
+    version = VersionField()
+
+    def fill(self, task, assignee=None):
+        """The row's current terms (on a blank, shared form).
+
+        An assignee no longer offered (deactivated since) stays chosen, so that saving another
+        change does not take the task away from them unnoticed.
+        """
+        email = assignee.email if assignee is not None else ""
+        self.assignee.choices = self.people_choices
+        if email and all(c.value != email for c in self.people_choices):
+            self.assignee.choices = [*self.people_choices, *options([(email, assignee.name)])]
+        self.title.data, self.assignee.data = task.title, email
+        self.due_date.data, self.priority.data = task.due_date, task.priority
+        self.deliverable.data, self.how.data = task.deliverable, task.how
+        self.due_change_reason.data, self.version.data = "", task.version
+        return self
+
+
+class TaskStatusForm(Form):
+    """Start a task, or reopen a finished one."""
+
+    status = HiddenField(
+        validators=[AnyOf(("todo", "in_progress"), message=_l("Not a valid choice."))]
+    )
+    version = VersionField()
+
+
+class TaskDoneForm(Form):
+    """Done, with its product: what was delivered, and the file if there is one."""
+
+    completion_note = TextAreaField(
+        _l("What was delivered"), [max_length(10_000)], render_kw={"rows": 2}
+    )
+    file = FileField(
+        _l("Product file (optional)"),
+        description=_l("PDF, DOCX, XLSX, CSV, PNG or JPG."),
+        render_kw={"accept": ".pdf,.docx,.xlsx,.csv,.png,.jpg,.jpeg"},
+    )
+    version = VersionField()
+
+
+class TaskCancelForm(Form):
+    reason = StringField(_l("Why it is cancelled"), [required(), max_length(2000)])
+    version = VersionField()
+
+
+class DueRequestForm(Form):
+    """The assignee asks for a new due date, saying why."""
+
+    new_due_date = DayField(_l("New due date"), [required()])
+    reason = TextAreaField(_l("Reason"), [required(), max_length(2000)], render_kw={"rows": 2})
+
+
+class DueDecisionForm(Form):
+    """Approve or decline a new due date; the two buttons carry the decision."""
+
+    #: Sent by the button pressed (approve or decline), not typed.
+    decision = StringField(
+        _l("Decision"), [AnyOf(("approve", "decline"), message=_l("Not a valid choice."))]
+    )
+    comment = StringField(_l("Comment (optional)"), [max_length(2000)])
+
+
+class TaskRowForms(RowForms):
+    """The forms of each task of a list, named e.g. "task-done-12" in page_forms."""
+
+    KINDS = {
+        "status": TaskStatusForm,
+        "done": TaskDoneForm,
+        "cancel": TaskCancelForm,
+        "due": DueRequestForm,
+        "decide": DueDecisionForm,
+        "edit": TaskEditForm,
+    }
+
+    def __init__(self, page_forms: dict | None = None, people=()):
+        super().__init__(page_forms, {TaskEditForm: {"people": people}})
+
+    @staticmethod
+    def name(kind: str, row_id: int) -> str:
+        return f"task-{kind}-{row_id}"
+
+    def opened(self, kind: str, row_id: int) -> bool:
+        return self.is_open(self.name(kind, row_id))
+
+    def task(self, kind: str, row_id: int, **data):
+        return self.get(self.KINDS[kind], self.name(kind, row_id), **data)
+
+    def edit(self, task, assignee=None):
+        """The edit form of a task, filled with its current terms unless it failed."""
+        name = self.name("edit", task.id)
+        if self.is_open(name):
+            return self.failed[name]
+        return self.get(TaskEditForm, name).fill(task, assignee)

@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "targets_done": _l("Recorded the rollout as done in"),
     "targets_blocked": _l("Recorded the rollout as blocked in"),
     "remove_target": _l("Removed from the rollout plan"),
+    "due_request": _l("Asked for a new due date"),
+    "due_decline": _l("Kept the due date asked to be moved"),
 }
 #: An action a feature has not described yet still reads as a sentence, never as its code.
 UNKNOWN_ACTION = _l("Recorded a change to %(what)s")
@@ -105,6 +107,7 @@ FIELD_LABELS = {
     "selected": _l("selected pilots"),
     "others": _l("the others"),
     "responsible": _l("responsible person"),
+    "completion_note": _l("product delivered"),
 }
 #: Fields that name the object, shown after the headline instead of as a change.
 NAMING_FIELDS = ("title", "name", "number")

@@ -1,4 +1,7 @@
-"""Rules for pilots, KPIs and tasks. Functions change rows and history, flush, never commit."""
+"""Rules for pilots and KPIs. Functions change rows and history, flush, never commit.
+
+Tasks have their own module, `pilotmgr.pilots.tasks`.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +14,12 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
-from pilotmgr.core.clock import local_today, now
+from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from pilotmgr.core.pagination import Page
 from pilotmgr.core.permissions import (
     can_create_pilot,
     can_edit_pilot,
-    can_update_task,
     has_authority,
     require,
     require_visible,
@@ -27,13 +29,10 @@ from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import (
     DIRECTIONS,
-    PRIORITIES,
-    TASK_STATUSES,
     Challenge,
     Kpi,
     Pilot,
     Task,
-    TaskDueChange,
 )
 from pilotmgr.units.models import Unit
 
@@ -49,7 +48,6 @@ PILOT_AUDITED = (
     "partner",
 )
 KPI_AUDITED = ("name", "unit", "baseline", "target", "direction")
-TASK_AUDITED = ("title", "how", "assignee_id", "priority", "due_date", "deliverable", "status")
 
 
 def find_unit(code: str) -> Unit | None:
@@ -87,17 +85,6 @@ def kpi_fields() -> dict[str, v.Field]:
         "baseline": v.decimal(),
         "target": v.decimal(),
         "direction": v.choice(DIRECTIONS, required=True),
-    }
-
-
-def task_fields() -> dict[str, v.Field]:
-    return {
-        "title": v.text(255, required=True),
-        "how": v.text(10_000),
-        "assignee": v.lookup(find_user, _l("No such user.")),
-        "priority": v.choice(PRIORITIES),
-        "due_date": v.iso_date(),
-        "deliverable": v.text(10_000),
     }
 
 
@@ -432,121 +419,6 @@ def delete_kpi(actor, kpi: Kpi, data: Mapping | None = None) -> None:
     )
     db.session.delete(kpi)
     db.session.flush()
-
-
-# --- tasks -------------------------------------------------------------------------------
-
-
-def get_task(user, task_id) -> Task:
-    task = db.session.get(Task, n) if (n := v.row_id(task_id)) else None
-    if task is None:
-        raise NotFound(str(_l("No such task.")))
-    require_visible(user, db.session.get(Pilot, task.pilot_id))
-    return task
-
-
-def list_tasks(user, pilot: Pilot) -> list[Task]:
-    require_visible(user, pilot)
-    return list(
-        db.session.scalars(
-            select(Task)
-            .where(Task.pilot_id == pilot.id)
-            .options(selectinload(Task.assignee))
-            .order_by(Task.due_date, Task.id)
-        )
-    )
-
-
-def _task_values(values: dict) -> dict:
-    if "assignee" in values:
-        assignee = values.pop("assignee")
-        values["assignee_id"] = assignee.id if assignee else None
-    for key in ("how", "deliverable"):
-        if key in values:
-            values[key] = values[key] or ""
-    if values.get("priority", "normal") is None:
-        values["priority"] = "normal"
-    return values
-
-
-def add_task(actor, pilot: Pilot, data: Mapping) -> Task:
-    require(can_edit_pilot(actor, pilot))
-    values = _task_values(v.parse(data, task_fields()))
-    task = Task(pilot_id=pilot.id, status="todo", **values)
-    db.session.add(task)
-    db.session.flush()
-    audit.record(
-        actor=actor,
-        obj=task,
-        action="create",
-        pilot_id=pilot.id,
-        after=audit.snapshot(task, TASK_AUDITED),
-        unit_code=pilot.unit.code,
-    )
-    return task
-
-
-def update_task(actor, task: Task, data: Mapping) -> Task:
-    """Assignees change status; the pilot's editors change anything. A new due date needs a reason."""
-    pilot = db.session.get(Pilot, task.pilot_id)
-    require(can_update_task(actor, task, pilot))
-    check_version(task, data.get("version"))
-    fields = task_fields() | {
-        "status": v.choice(TASK_STATUSES),
-        "due_change_reason": v.text(2000),
-    }
-    if not can_edit_pilot(actor, pilot):
-        fields = {k: fields[k] for k in ("status", "due_date", "due_change_reason")}
-        extra = set(data) - set(fields) - {"version", "comment"}
-        require(not extra, str(_l("As the assignee you may change only status and due date.")))
-    values = v.parse(data, fields, partial=True)
-    reason = values.pop("due_change_reason", None) or ""
-    values = _task_values(values)
-    if values.get("status") is None:
-        values.pop("status", None)
-    new_due = values.get("due_date", task.due_date)
-    due_changed = "due_date" in values and new_due != task.due_date
-    if due_changed and task.due_date is not None and not reason:
-        raise ValidationFailed({"due_change_reason": [str(_l("Say why the due date changes."))]})
-    before = audit.snapshot(task, TASK_AUDITED)
-    old_due = task.due_date
-    for key, value in values.items():
-        setattr(task, key, value)
-    if "status" in values:
-        task.completed_at = now() if task.status == "done" else None
-    if due_changed and old_due is not None:
-        db.session.add(
-            TaskDueChange(
-                task_id=task.id,
-                old_due_date=old_due,
-                new_due_date=new_due,
-                reason=reason,
-                changed_by_id=actor.id,
-            )
-        )
-    db.session.flush()
-    after = audit.snapshot(task, TASK_AUDITED)
-    changed = {k for k in after if after[k] != before[k]}
-    if changed:
-        audit.record(
-            actor=actor,
-            obj=task,
-            action="update",
-            pilot_id=pilot.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-            comment=reason or v.nfc(str(data.get("comment") or "")),
-            unit_code=pilot.unit.code,
-        )
-    return task
-
-
-def due_changes(user, task: Task) -> list[TaskDueChange]:
-    return list(
-        db.session.scalars(
-            select(TaskDueChange).where(TaskDueChange.task_id == task.id).order_by(TaskDueChange.id)
-        )
-    )
 
 
 def today():

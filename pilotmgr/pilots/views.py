@@ -10,17 +10,25 @@ from pilotmgr.core.pagination import page_args
 from pilotmgr.core.permissions import can_edit_pilot, can_update_task
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
-from pilotmgr.pilots import lifecycle, programmes, service, transitions
+from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
 from pilotmgr.pilots.consequences import consequences
 from pilotmgr.pilots.forms import (
     DECISION_FORMS,
     CloseForm,
     DecisionForm,
+    DueDecisionForm,
+    DueRequestForm,
     KpiDeleteForm,
     KpiEditForm,
     KpiForm,
     PilotFilterForm,
     PilotForm,
+    TaskCancelForm,
+    TaskDoneForm,
+    TaskEditForm,
+    TaskForm,
+    TaskRowForms,
+    TaskStatusForm,
 )
 from pilotmgr.units.service import all_units, tree_order
 
@@ -320,28 +328,135 @@ def decide(pilot, form: DecisionForm):
 IRREVERSIBLE = ("closed", "scaled")
 
 
-# --- tasks (pilotmgr/pilots/tasks.py) -----------------------------------------------------------
+# --- tasks ---------------------------------------------------------------------------------
+# Each task form posts here from the pilot page or from *Việc của tôi* (`next=my_work`); a
+# failed one is shown again, open, with what was typed, on the page it came from.
+
+
+def _from_my_work() -> bool:
+    return request.form.get("next") == "my_work"
+
+
+def _prefix(kind: str, task) -> str:
+    """The ids a row's form has on the page, so that a failed one is shown where it was."""
+    return f"{TaskRowForms.name(kind, task.id)}-"
+
+
+def _task_failed(task, kind: str, form):
+    name = TaskRowForms.name(kind, task.id)
+    if _from_my_work():
+        from pilotmgr.dashboard.views import my_work_page
+
+        return my_work_page({name: form}, 422)
+    return detail_page(task.pilot_id, {name: form}, 422)
+
+
+def _task_done(task, message, my_work_anchor: str = ""):
+    commit()
+    flash(message, "success")
+    if _from_my_work():
+        anchor = my_work_anchor or f"task-{task.id}"
+        return redirect(url_for("dashboard.my_work", _anchor=anchor))
+    return redirect(url_for("pilots.detail", pilot_id=task.pilot_id, _anchor=f"task-{task.id}"))
+
+
+def task_block(pilot, page_forms: dict, people) -> dict:
+    """What the pilot page's task list shows besides the tasks: forms, requests, products."""
+    people = [u for u in people if u.role != Role.viewer]
+    new = page_forms.get("task-new") or TaskForm(
+        formdata=None, people=people, id_prefix="task-new-"
+    )
+    return {
+        "forms": TaskRowForms(page_forms, people),
+        "new": new,
+        "pending": due_requests.pending_requests(pilot_id=pilot.id),
+        "products": tasks.products(pilot.id),
+    }
+
+
+@bp.record_once
+def _task_helpers(state):
+    state.app.jinja_env.globals["pilot_tasks"] = task_block
 
 
 @bp.post("/<int:pilot_id>/tasks")
 @login_required
 def add_task(pilot_id):
     pilot = service.get_pilot(current_user, pilot_id)
-    service.add_task(current_user, pilot, request.form)
-    db.session.commit()
-    flash(_l("Task added."), "success")
-    return redirect(url_for("pilots.detail", pilot_id=pilot.id, _anchor="tasks"))
+    form = TaskForm(people=tasks.assignable_people(), id_prefix="task-new-")
+    done, task = form.run(lambda data: tasks.add_task(current_user, pilot, data))
+    if not done:
+        return detail_page(pilot.id, {"task-new": form}, 422)
+    return _task_done(task, _l("Task added."))
 
 
 @bp.post("/tasks/<int:task_id>")
 @login_required
 def update_task(task_id):
-    task = service.get_task(current_user, task_id)
-    service.update_task(current_user, task, request.form)
-    db.session.commit()
-    flash(_l("Task updated."), "success")
-    return redirect(
-        request.form.get("next") == "my_work"
-        and url_for("dashboard.my_work")
-        or url_for("pilots.detail", pilot_id=task.pilot_id, _anchor="tasks")
+    """Start a task, or reopen a finished one."""
+    task = tasks.get_task(current_user, task_id)
+    form = TaskStatusForm(id_prefix=_prefix("status", task))
+    done, _task = form.run(lambda data: tasks.update_task(current_user, task, data))
+    if not done:
+        return _task_failed(task, "status", form)
+    return _task_done(task, _l("Task updated."))
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@login_required
+def complete_task(task_id):
+    task = tasks.get_task(current_user, task_id)
+    form = TaskDoneForm(id_prefix=_prefix("done", task))
+    done, _task = form.run(lambda data: tasks.complete_task(current_user, task, data))
+    if not done:
+        return _task_failed(task, "done", form)
+    return _task_done(task, _l("Task done; its product is on record."))
+
+
+@bp.post("/tasks/<int:task_id>/edit")
+@login_required
+def edit_task(task_id):
+    task = tasks.get_task(current_user, task_id)
+    form = TaskEditForm(people=tasks.assignable_people(), id_prefix=_prefix("edit", task))
+    done, _task = form.run(lambda data: tasks.update_task(current_user, task, data))
+    if not done:
+        return _task_failed(task, "edit", form)
+    return _task_done(task, _l("Task changed."))
+
+
+@bp.post("/tasks/<int:task_id>/cancel")
+@login_required
+def cancel_task(task_id):
+    task = tasks.get_task(current_user, task_id)
+    form = TaskCancelForm(id_prefix=_prefix("cancel", task))
+    done, _task = form.run(lambda data: tasks.cancel_task(current_user, task, data))
+    if not done:
+        return _task_failed(task, "cancel", form)
+    return _task_done(task, _l("Task cancelled."))
+
+
+@bp.post("/tasks/<int:task_id>/due-requests")
+@login_required
+def request_due_date(task_id):
+    task = tasks.get_task(current_user, task_id)
+    form = DueRequestForm(id_prefix=_prefix("due", task))
+    done, _found = form.run(lambda data: due_requests.request_due_date(current_user, task, data))
+    if not done:
+        return _task_failed(task, "due", form)
+    return _task_done(task, _l("Your request was sent; the pilot's owner decides on it."))
+
+
+@bp.post("/due-requests/<int:request_id>/decision")
+@login_required
+def decide_due_request(request_id):
+    found = due_requests.get_due_request(current_user, request_id)
+    task = tasks.get_task(current_user, found.task_id)
+    form = DueDecisionForm(id_prefix=_prefix("decide", task))
+    done, decided = form.run(
+        lambda data: due_requests.decide_due_request(current_user, found, data)
     )
+    if not done:
+        return _task_failed(task, "decide", form)
+    approved = decided.status == "approved"
+    message = _l("New due date approved.") if approved else _l("Request declined.")
+    return _task_done(task, message, "awaiting")

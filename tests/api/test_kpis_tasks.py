@@ -89,28 +89,34 @@ def task(org, make, pilot):
     return make.task(pilot, assignee=org["staff"])
 
 
-def test_assignee_moves_due_date_with_reason(org, api, make, task):
-    response = api(org["staff"]).patch(
+def test_the_assignee_finishes_with_a_note_but_may_not_move_the_due_date(org, api, make, task):
+    moved = api(org["staff"]).patch(
         f"/tasks/{task.id}",
         json={
             "version": task.version,
-            "status": "done",
             "due_date": make.days(30).isoformat(),
             "due_change_reason": "Chờ số liệu",
         },
     )
+    assert_problem(moved, 403)
+    response = api(org["staff"]).patch(
+        f"/tasks/{task.id}",
+        json={"version": task.version, "status": "done", "completion_note": "Đã nộp báo cáo"},
+    )
     assert response.status_code == 200, response.get_json()
     data = response.get_json()
     assert data["status"] == "done" and data["completed_at"]
-    assert data["due_date"] == make.days(30).isoformat()
+    assert data["completion_note"] == "Đã nộp báo cáo"
+    assert data["due_date"] == task.due_date.isoformat()
 
 
 @pytest.mark.parametrize(
     ("change", "status", "field"),
     [
-        ({"due_date": "NEW"}, 422, "due_change_reason"),
-        ({"due_date": "NEW", "due_change_reason": "  "}, 422, "due_change_reason"),
+        ({"due_date": "NEW", "due_change_reason": "Chờ số liệu"}, 403, None),
         ({"status": "finished"}, 422, "status"),
+        ({"completion_note": ""}, 422, "completion_note"),
+        ({"status": "cancelled", "reason": "Không cần"}, 403, None),
         ({"due_date": "mai"}, 422, "due_date"),
         ({"version": None}, 422, "version"),
         ({"version": 0}, 409, None),

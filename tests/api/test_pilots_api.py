@@ -227,7 +227,10 @@ def test_the_assignee_changes_status_only_and_a_stale_update_changes_nothing(wor
     caller = api(world.staff)
     version = task.version
 
-    done = caller.patch(f"/tasks/{task.id}", json={"status": "done", "version": version})
+    done = caller.patch(
+        f"/tasks/{task.id}",
+        json={"status": "done", "completion_note": "Danh sách đã ký", "version": version},
+    )
     stale = caller.patch(f"/tasks/{task.id}", json={"status": "todo", "version": version})
     retitled = caller.patch(
         f"/tasks/{task.id}", json={"title": "Khác", "version": done.get_json()["version"]}

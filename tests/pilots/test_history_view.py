@@ -1,13 +1,13 @@
 """The pilot's history reads as sentences: what was added, what changed from what to what."""
 
 from pilotmgr.extensions import db
-from pilotmgr.pilots import service
+from pilotmgr.pilots import service, tasks
 
 
 def test_history_names_added_objects_and_shows_changes_with_labels(app, make, login):
     pilot = make.pilot("piloting")
     owner = pilot.owner
-    task = service.add_task(
+    task = tasks.add_task(
         owner,
         pilot,
         {
@@ -18,7 +18,11 @@ def test_history_names_added_objects_and_shows_changes_with_labels(app, make, lo
             "deliverable": "Báo cáo khảo sát",
         },
     )
-    service.update_task(owner, task, {"status": "done", "version": task.version})
+    tasks.update_task(
+        owner,
+        task,
+        {"status": "done", "completion_note": "Đã nộp báo cáo", "version": task.version},
+    )
     db.session.commit()
 
     page = login(owner).get(f"/pilots/{pilot.id}").get_data(as_text=True)

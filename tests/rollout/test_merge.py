@@ -8,7 +8,7 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task
-from pilotmgr.pilots.service import update_task
+from pilotmgr.pilots.tasks import update_task
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.merge import merge_units
 from pilotmgr.rollout.models import RolloutTarget
@@ -24,7 +24,8 @@ def test_merging_moves_everything_and_history_still_shows_the_old_unit(org, make
     # Bắc Ninh (A) merges into Hà Nội (B) — hypothetically.
     a_pilot = make.pilot("piloting", owner=make.user("lead", org.bn), unit_=org.bn)
     task = make.task(a_pilot, assignee=org.staff_bn)
-    update_task(org.staff_bn, task, {"status": "done", "version": task.version})
+    done = {"status": "done", "completion_note": "Biên bản nghiệm thu", "version": task.version}
+    update_task(org.staff_bn, task, done)
     db.session.commit()
     other = make.pilot("rolling_out", owner=org.lead, unit_=org.cds, complete=False)
     only_a = add_target(other, org.bn, org.head_bn, status="done", due=make.days(1))

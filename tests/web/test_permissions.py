@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from pilotmgr.core.permissions import can_edit_pilot, can_view_pilot
 from pilotmgr.extensions import db
-from pilotmgr.pilots.models import Challenge, Kpi
+from pilotmgr.pilots.models import Challenge, Kpi, TaskDueRequest
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD
 
@@ -69,6 +69,30 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ),
     ("POST", "pilots.add_task", "/pilots/{pilot}/tasks"): "ok ok 404 ok 403 403 404 403 login",
     ("POST", "pilots.update_task", "/pilots/tasks/{task}"): "ok ok 404 ok 403 ok 404 403 login",
+    ("POST", "pilots.complete_task", "/pilots/tasks/{task}/done"): (
+        "ok ok 404 ok 403 ok 404 403 login"
+    ),
+    ("POST", "pilots.edit_task", "/pilots/tasks/{task}/edit"): (
+        "ok ok 404 ok 403 403 404 403 login"
+    ),
+    ("POST", "pilots.cancel_task", "/pilots/tasks/{task}/cancel"): (
+        "ok ok 404 ok 403 403 404 403 login"
+    ),
+    ("POST", "pilots.request_due_date", "/pilots/tasks/{task}/due-requests"): (
+        "403 403 404 403 403 ok 404 403 login"
+    ),
+    ("POST", "pilots.decide_due_request", "/pilots/due-requests/{due_request}/decision"): (
+        "ok ok 404 ok 403 403 404 403 login"
+    ),
+    ("POST", "pilots.decide_due_request", "/pilots/due-requests/{missing}/decision"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "dashboard.target_progress", "/my-work/targets/{missing}"): (
+        "404 404 404 404 404 404 404 404 login"
+    ),
+    ("POST", "dashboard.record_value", "/my-work/kpis/{kpi}/values"): (
+        "ok ok 404 ok ok ok 404 403 login"
+    ),
     ("POST", "pilots.transition", "/pilots/{pilot}/transitions"): (
         "ok ok 404 ok 403 403 404 403 login"
     ),
@@ -182,11 +206,11 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("GET", "memos.verify_upload", "/memos/verify"): "200 200 200 200 200 200 200 200 200",
     ("POST", "memos.verify_upload", "/memos/verify"): "302 302 302 302 302 302 302 302 302",
     # --- leaders' dashboard, exports, import, search ------------------------------------------
-    ("GET", "dashboard.leaders", "/dashboard"): "200 200 200 403 403 403 403 403 login",
+    ("GET", "dashboard.leaders", "/dashboard"): "200 200 200 403 403 403 403 200 login",
     ("GET", "exports.download", "/exports/pilots.csv"): "200 200 200 200 200 200 200 200 login",
     ("GET", "exports.download", "/exports/tasks.xlsx"): "200 200 200 200 200 200 200 200 login",
     ("GET", "exports.download", "/exports/scoreboard.xlsx"): (
-        "200 200 200 403 403 403 403 403 login"
+        "200 200 200 403 403 403 403 200 login"
     ),
     ("GET", "exports.download", "/exports/secrets.csv"): "404 404 404 404 404 404 404 404 login",
     ("GET", "imports.index", "/import"): "200 200 200 200 200 403 403 403 login",
@@ -267,6 +291,15 @@ def world(make):
     }
     pilot = make.pilot("piloting", owner=users["owner"], unit_=department)
     task = make.task(pilot, assignee=users["assignee"], title="Tập huấn cán bộ")
+    asked = TaskDueRequest(
+        task_id=task.id,
+        requested_by_id=users["assignee"].id,
+        old_due_date=task.due_date,
+        new_due_date=make.days(40),
+        reason="Chờ số liệu",
+    )
+    db.session.add(asked)
+    db.session.commit()
     closed = make.pilot("closed", owner=users["owner"], unit_=department, outcome="stopped")
     memo = make.issued_memo(pilot, users["owner"], kind="pilot_approval")
     programme_id = db.session.get(Challenge, pilot.challenge_id).programme_id
@@ -277,6 +310,7 @@ def world(make):
             "pilot": pilot.id,
             "closed": closed.id,
             "task": task.id,
+            "due_request": asked.id,
             "missing": 999_999,
             "kpi": db.session.scalar(select(Kpi.id).where(Kpi.pilot_id == pilot.id)),
             "challenge": pilot.challenge_id,
@@ -325,6 +359,12 @@ def _form(endpoint: str, world: dict) -> dict:
         "discussion.post_comment": {"body": "Ý kiến trao đổi"},
         "pilots.add_task": {"title": "Việc mới"},
         "pilots.update_task": {"status": "in_progress", "version": world["task_version"]},
+        "pilots.complete_task": {"completion_note": "Báo cáo", "version": world["task_version"]},
+        "pilots.edit_task": {"title": "Tên mới", "version": world["task_version"]},
+        "pilots.cancel_task": {"reason": "Không cần nữa", "version": world["task_version"]},
+        "pilots.request_due_date": {"new_due_date": "31/12/2099", "reason": "Chờ số liệu"},
+        "pilots.decide_due_request": {"decision": "approve"},
+        "dashboard.record_value": {"value": "61", "measured_on": "01/11/2026"},
         "pilots.transition": {"to": "evaluating", "comment": "Bắt đầu đánh giá"},
         "reminders.working_days": {"day": "2027-01-04", "working": "0", "note": "Nghỉ"},
         "reminders.save_rules": {
