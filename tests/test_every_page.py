@@ -61,10 +61,15 @@ class Page(HTMLParser):
         self.links: list[str] = []
         self.texts: list[str] = []
         self._hidden = 0
+        #: Elements marked with a language of their own (the switch "English" / "Tiếng Việt").
+        self._foreign: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
         if tag in NOT_TEXT:
+            self._hidden += 1
+        if tag != "html" and values.get("lang"):
+            self._foreign.append(tag)
             self._hidden += 1
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
@@ -74,6 +79,9 @@ class Page(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in NOT_TEXT and self._hidden:
+            self._hidden -= 1
+        if self._foreign and tag == self._foreign[-1]:
+            self._foreign.pop()
             self._hidden -= 1
 
     def handle_data(self, data):

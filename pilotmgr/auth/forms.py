@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from pilotmgr.auth.models import LANGS, ROLE_LABELS, ROLES
@@ -25,7 +26,8 @@ def _password_help():
 
 
 def _language_choices():
-    return options((code, LANGUAGE_NAMES[code]) for code in LANGS)
+    # Marked with their own language, so that screen readers say them right.
+    return [SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code}) for code in LANGS]
 
 
 def _role_choices(blank=None):

@@ -19,11 +19,14 @@ LABEL_CHARS, LABEL_LINES = 24, 2
 LINE_HEIGHT = 14
 
 
-def _svg_open(css_class: str, width: int, height: int, name: str, extra: str = "") -> str:
+def _svg_open(
+    css_class: str, width: int, height: int, name: str, extra: str = "", role: str = "img"
+) -> str:
+    """An image, or a named group when it holds links (an image's content is not reachable)."""
     name = escape(name)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{name}"'
+        f'height="{height}" viewBox="0 0 {width} {height}" role="{role}" aria-label="{name}"'
         f"{extra}><title>{name}</title>"
     )
 
@@ -143,7 +146,9 @@ def bar_chart(
     listing = "; ".join(f"{r[0]}: {_figure(r[1], suffix)}" for r in rows)
     summary = f"{name}. {listing}" if name else listing
     extra = f' font-family="{escape(font_family)}"' if font_family else ""
-    parts = [_svg_open("bar-chart", width, height, summary, extra)]
+    linked = any(len(r) > 2 and r[2] for r in rows)
+    role = "group" if linked else "img"
+    parts = [_svg_open("bar-chart", width, height, summary, extra, role)]
     y = 4
     for row, lines, row_height in zip(rows, labels, heights, strict=True):
         label, value = str(row[0]), row[1]
@@ -163,7 +168,10 @@ def bar_chart(
             f"{escape(figure)}</text></g>"
         )
         if len(row) > 2 and row[2]:
-            item = f'<a href="{escape(row[2])}">{item}</a>'
+            item = (
+                f'<a href="{escape(row[2])}" aria-label="{escape(label)}: {escape(figure)}">'
+                f"{item}</a>"
+            )
         parts.append(item)
         y += row_height + 8
     parts.append("</svg>")

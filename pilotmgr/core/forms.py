@@ -169,7 +169,7 @@ class DayField(Field):
     widget = widgets.TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+        render_kw = {"placeholder": _l("dd/mm/yyyy"), "autocomplete": "off"}
         super().__init__(
             label, validators, render_kw=render_kw | kwargs.pop("render_kw", {}), **kwargs
         )

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from pilotmgr.auth.models import Role
 from pilotmgr.core.clock import local_today, local_zone
 from pilotmgr.core.errors import PermissionDenied
+from pilotmgr.core.forms import parse_day
 from pilotmgr.core.permissions import in_subtree, is_admin
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Pilot, Programme
@@ -85,10 +86,8 @@ def current_programme() -> Programme | None:
 
 
 def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """31/12/2026 as the filter form writes it, or ISO as links and exports do."""
+    return parse_day(value.strip()) if isinstance(value, str) and value.strip() else None
 
 
 def build_scope(user, args) -> Scope:

@@ -8,6 +8,7 @@ from pilotmgr.core.web import commit
 from pilotmgr.dashboard import service
 from pilotmgr.dashboard.board import build_board
 from pilotmgr.dashboard.forms import (
+    LeadersFilterForm,
     MeasurementForm,
     RowForms,
     TargetProgressForm,
@@ -115,10 +116,12 @@ def leaders():
     choices = tree_order(units)
     if scope.user.role != "admin":
         choices = [u for u in choices if u.path.startswith(current_user.unit.path)]
+    form = LeadersFilterForm.for_scope(
+        request.args, scope, units=choices, programmes=programmes.all_programmes()
+    )
     return render_template(
         "dashboard/leaders.html",
-        units=choices,
-        programmes=programmes.all_programmes(),
+        form=form,
         args=request.args,
         progress_bar=progress_bar,
         **build_board(scope, units),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import holidays
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -23,7 +24,9 @@ def calendar_days() -> list[CalendarDay]:
 
 
 def national_holidays(year: int) -> list[tuple[date, str]]:
-    found = holidays.country_holidays("VN", years=[year, year + 1], language="vi")
+    """The national days off of `year` and the next, named in the reader's language."""
+    language = "en_US" if str(get_locale()) == "en" else "vi"
+    found = holidays.country_holidays("VN", years=[year, year + 1], language=language)
     return sorted(found.items())
 
 

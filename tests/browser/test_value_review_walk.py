@@ -70,7 +70,7 @@ def test_staff_corrects_a_value_the_owner_rejected_with_a_reason(live_server, br
     # Staff reads the reason in the notifications and records the corrected value from there.
     log_in(page, live_server, staff.email, PASSWORD)
     page.get_by_role("link", name=re.compile("Thông báo")).first.click()
-    note = page.locator("[id^=notification-]").filter(has_text=f"Giá trị bị trả lại: {KPI}")
+    note = page.locator("li[id^=notification-]").filter(has_text=f"Giá trị bị trả lại: {KPI}")
     assert reason in note.inner_text() and "12,5" in note.inner_text()
     note.get_by_role("button", name="Mở").click()
     page.wait_for_url(re.compile(rf".*/pilots/{pilot.id}#kpi-{kpi.id}$"))

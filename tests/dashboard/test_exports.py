@@ -107,7 +107,7 @@ def test_exports_have_vietnamese_headers_and_labels_with_the_codes_beside_them(w
     targets = _records(_xlsx(client.get("/exports/rollout-targets.xlsx")))
     assert {(t["Trạng thái"], t["Mã trạng thái"]) for t in targets} == {
         ("Hoàn thành", "done"),
-        ("Theo kế hoạch", "planned"),
+        ("Chưa triển khai", "planned"),
     }
 
 

@@ -30,7 +30,7 @@ def test_the_pilot_page_offers_the_levels_in_vietnamese(org, login):
     form = html.split('id="plan-form"')[1].split("</form>")[0]
     assert "Các tỉnh, thành phố trực thuộc Trung ương" in form
     assert "Các sở của một tỉnh, thành phố" in form
-    assert 'name="due_date"' in form and 'placeholder="dd/mm/yyyy"' in form
+    assert 'name="due_date"' in form and 'placeholder="ngày/tháng/năm"' in form
 
 
 def test_the_preview_lists_the_provinces_ticked_and_warns_about_nobody(org, login, make):
