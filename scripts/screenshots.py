@@ -31,6 +31,14 @@ ARGS = [
 PASSWORD = "demo-pilotmgr"
 
 
+def _log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/my-work")
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -62,12 +70,19 @@ def main() -> None:
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            # Staff: *Việc của tôi* with its actions, on a desktop and on a 390 px phone.
+            for name, width, height in (
+                ("staff-my-work", 1280, 900),
+                ("staff-my-work-phone", 390, 844),
+            ):
+                phone = browser.new_page(
+                    viewport={"width": width, "height": height}, locale="vi-VN"
+                )
+                _log_in(phone, base, "staff@demo.gov.vn")
+                phone.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+                phone.close()
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-            page.goto(f"{base}/login")
-            page.fill("#email", "head@demo.gov.vn")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/my-work")
+            _log_in(page, base, "head@demo.gov.vn")
             page.screenshot(path=str(OUT / "my-work.png"), full_page=True)
             page.goto(f"{base}/pilots/{pilot_id}")
             page.screenshot(path=str(OUT / "pilot.png"), full_page=True)

@@ -331,4 +331,6 @@ def _task_statuses(ctx: DemoContext, pilot: Pilot, spec: dict) -> None:
         task.status = status
         if status == "done":
             task.completed_at = datetime.combine(task.due_date, time(9), tzinfo=UTC)
+            # "Once done, it must have a product": say what was delivered.
+            task.completion_note = f"Đã bàn giao: {task.deliverable}"
     db.session.flush()
