@@ -390,60 +390,76 @@ def add_task(pilot_id):
     return _task_done(task, _l("Task added."))
 
 
+def _task_action(task_id, kind: str, form_class, act, message, **form_args):
+    """One task form: validate, let `act(task, data)` change it, or show the form again."""
+    task = tasks.get_task(current_user, task_id)
+    form = form_class(id_prefix=_prefix(kind, task), **form_args)
+    done, _result = form.run(lambda data: act(task, data))
+    if not done:
+        return _task_failed(task, kind, form)
+    return _task_done(task, message)
+
+
 @bp.post("/tasks/<int:task_id>")
 @login_required
 def update_task(task_id):
     """Start a task, or reopen a finished one."""
-    task = tasks.get_task(current_user, task_id)
-    form = TaskStatusForm(id_prefix=_prefix("status", task))
-    done, _task = form.run(lambda data: tasks.update_task(current_user, task, data))
-    if not done:
-        return _task_failed(task, "status", form)
-    return _task_done(task, _l("Task updated."))
+    return _task_action(
+        task_id,
+        "status",
+        TaskStatusForm,
+        lambda task, data: tasks.update_task(current_user, task, data),
+        _l("Task updated."),
+    )
 
 
 @bp.post("/tasks/<int:task_id>/done")
 @login_required
 def complete_task(task_id):
-    task = tasks.get_task(current_user, task_id)
-    form = TaskDoneForm(id_prefix=_prefix("done", task))
-    done, _task = form.run(lambda data: tasks.complete_task(current_user, task, data))
-    if not done:
-        return _task_failed(task, "done", form)
-    return _task_done(task, _l("Task done; its product is on record."))
+    return _task_action(
+        task_id,
+        "done",
+        TaskDoneForm,
+        lambda task, data: tasks.complete_task(current_user, task, data),
+        _l("Task done; its product is on record."),
+    )
 
 
 @bp.post("/tasks/<int:task_id>/edit")
 @login_required
 def edit_task(task_id):
-    task = tasks.get_task(current_user, task_id)
-    form = TaskEditForm(people=tasks.assignable_people(), id_prefix=_prefix("edit", task))
-    done, _task = form.run(lambda data: tasks.update_task(current_user, task, data))
-    if not done:
-        return _task_failed(task, "edit", form)
-    return _task_done(task, _l("Task changed."))
+    return _task_action(
+        task_id,
+        "edit",
+        TaskEditForm,
+        lambda task, data: tasks.update_task(current_user, task, data),
+        _l("Task changed."),
+        people=tasks.assignable_people(),
+    )
 
 
 @bp.post("/tasks/<int:task_id>/cancel")
 @login_required
 def cancel_task(task_id):
-    task = tasks.get_task(current_user, task_id)
-    form = TaskCancelForm(id_prefix=_prefix("cancel", task))
-    done, _task = form.run(lambda data: tasks.cancel_task(current_user, task, data))
-    if not done:
-        return _task_failed(task, "cancel", form)
-    return _task_done(task, _l("Task cancelled."))
+    return _task_action(
+        task_id,
+        "cancel",
+        TaskCancelForm,
+        lambda task, data: tasks.cancel_task(current_user, task, data),
+        _l("Task cancelled."),
+    )
 
 
 @bp.post("/tasks/<int:task_id>/due-requests")
 @login_required
 def request_due_date(task_id):
-    task = tasks.get_task(current_user, task_id)
-    form = DueRequestForm(id_prefix=_prefix("due", task))
-    done, _found = form.run(lambda data: due_requests.request_due_date(current_user, task, data))
-    if not done:
-        return _task_failed(task, "due", form)
-    return _task_done(task, _l("Your request was sent; the pilot's owner decides on it."))
+    return _task_action(
+        task_id,
+        "due",
+        DueRequestForm,
+        lambda task, data: due_requests.request_due_date(current_user, task, data),
+        _l("Your request was sent; the pilot's owner decides on it."),
+    )
 
 
 @bp.post("/due-requests/<int:request_id>/decision")
