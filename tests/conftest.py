@@ -76,7 +76,7 @@ def make(app):
     return factories
 
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 def csrf_token(client, path: str = "/login") -> str:

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.exports import importer, labels, writers
+from pilotmgr.exports.forms import ImportCommitForm, ImportForm
 from pilotmgr.exports.sheets import BadFile, template_rows
 from pilotmgr.extensions import db
 
@@ -52,11 +53,22 @@ def _saved(token: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def _page(status: int = 200, form=None, **context):
+    return render_template(
+        "exports/import.html",
+        form=form or ImportForm(formdata=None, id_prefix="import-"),
+        commit_form=context.pop("commit_form", None),
+        plan=context.pop("plan", None),
+        max_mb=_max_bytes() >> 20,
+        **context,
+    ), status
+
+
 @bp.get("/import")
 @login_required
 def index():
     _allowed()
-    return render_template("exports/import.html", plan=None, token=None, max_mb=_max_bytes() >> 20)
+    return _page()
 
 
 @bp.get("/import/template.<fmt>")
@@ -81,42 +93,37 @@ def dry_run():
     _allowed()
     too_big = str(_l("The file is larger than %(n)s MB.", n=_max_bytes() >> 20))
     if (request.content_length or 0) > _max_bytes() + 64 * 1024:
-        return render_template(
-            "exports/import.html", plan=None, token=None, error=too_big, max_mb=_max_bytes() >> 20
-        ), 413
-    upload = request.files.get("file")
+        return _page(413, error=too_big)
+    form = ImportForm(id_prefix="import-")
+    if not form.validate_on_submit():
+        return _page(400, form)
+    upload = form.file.data
     data = upload.read(_max_bytes() + 1) if upload else b""
     if len(data) > _max_bytes():
-        return render_template(
-            "exports/import.html", plan=None, token=None, error=too_big, max_mb=_max_bytes() >> 20
-        ), 413
+        form.file.errors = [too_big]
+        return _page(413, form)
     name = (upload.filename or "").lower() if upload else ""
     try:
         if not data:
             raise BadFile(str(_l("Choose a file to import.")))
         plan = importer.plan(current_user, name, data)
     except BadFile as exc:
-        return render_template(
-            "exports/import.html",
-            plan=None,
-            token=None,
-            error=exc.detail,
-            max_mb=_max_bytes() >> 20,
-        ), 422
-    token = None
+        form.file.errors = [str(exc.detail)]
+        return _page(422, form)
+    commit_form = None
     if plan.ok:
         token = f"{secrets.token_hex(16)}.{'xlsx' if name.endswith('.xlsx') else 'csv'}"
         (_store() / f"{current_user.id}-{token}").write_bytes(data)
-    return render_template(
-        "exports/import.html", plan=plan, token=token, max_mb=_max_bytes() >> 20
-    ), (200 if plan.ok else 422)
+        commit_form = ImportCommitForm(formdata=None, data={"token": token}, id_prefix="import-")
+    return _page(200 if plan.ok else 422, form, plan=plan, commit_form=commit_form)
 
 
 @bp.post("/import/commit")
 @login_required
 def commit():
     _allowed()
-    token = request.form.get("token", "")
+    form = ImportCommitForm(id_prefix="import-")
+    token = form.token.data or "" if form.validate_on_submit() else ""
     path = _saved(token)
     if path is None:
         flash(_l("The checked file is no longer available; upload it again."), "danger")

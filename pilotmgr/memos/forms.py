@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from pilotmgr.core.forms import DayField, Form, max_length, options, required
@@ -93,3 +94,12 @@ def memo_decision_step(user, pilot, memos=None):
 def memos_of_step(step, memos) -> list:
     kind = MEMO_KIND_OF_STEP.get(step.name)
     return [m for m in memos if m.kind == kind]
+
+
+class VerifyUploadForm(Form):
+    """Anyone: a downloaded PDF to check against the issued memos' fingerprints."""
+
+    file = FileField(
+        _l("Check a downloaded PDF file: it is genuine only if not one byte was changed."),
+        render_kw={"accept": "application/pdf"},
+    )

@@ -25,6 +25,7 @@ from pilotmgr.memos.forms import (
     MemoDecisionForm,
     MemoIssueForm,
     MemoReissueForm,
+    VerifyUploadForm,
     memo_decision_step,
     memos_of_step,
 )
@@ -144,24 +145,30 @@ def verify(sha256):
     """Public: was a memo with this hash issued? Only its number, date, unit and title."""
     memo = service.find_by_hash(sha256)
     facts = service.public_facts(memo) if memo else None
-    return render_template("memos/verify.html", checked=sha256[:64], facts=facts)
+    return render_template(
+        "memos/verify.html",
+        checked=sha256[:64],
+        facts=facts,
+        form=VerifyUploadForm(formdata=None, id_prefix="verify-"),
+    )
 
 
 @bp.route("/memos/verify", methods=["GET", "POST"])
 def verify_upload():
     """Public: hash an uploaded PDF and answer as for its SHA-256."""
-    if request.method == "GET":
-        return render_template("memos/verify.html", checked=None, facts=None)
-    upload = request.files.get("file")
+    form = VerifyUploadForm(id_prefix="verify-")
+    if not form.validate_on_submit():
+        return render_template("memos/verify.html", checked=None, facts=None, form=form)
+    upload = form.file.data
     if upload is None or not upload.filename:
-        flash(_l("Choose a PDF file to check."), "danger")
-        return redirect(url_for("memos.verify_upload"))
+        form.file.errors = [str(_l("Choose a PDF file to check."))]
+        return render_template("memos/verify.html", checked=None, facts=None, form=form), 422
     sha = service.hash_file(upload.stream, current_app.config["MAX_CONTENT_LENGTH"])
     if sha is None:
-        flash(_l("The file is too large."), "danger")
-        return redirect(url_for("memos.verify_upload"))
+        form.file.errors = [str(_l("The file is too large."))]
+        return render_template("memos/verify.html", checked=None, facts=None, form=form), 413
     memo = service.find_by_hash(sha)
     if memo is not None and memo.sha256 != sha:
         memo = None  # a file is genuine only if its own bytes match
     facts = service.public_facts(memo) if memo else None
-    return render_template("memos/verify.html", checked=sha, facts=facts, uploaded=True)
+    return render_template("memos/verify.html", checked=sha, facts=facts, uploaded=True, form=form)

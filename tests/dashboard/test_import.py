@@ -80,7 +80,8 @@ def _upload(client, data: bytes, name: str = "pilots.xlsx"):
 
 
 def _commit(client, html: str):
-    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    tag = re.search(r'<input[^>]*name="token"[^>]*>', html).group(0)
+    token = re.search(r'value="([^"]+)"', tag).group(1)
     return client.post("/import/commit", data={"csrf_token": client.csrf, "token": token})
 
 

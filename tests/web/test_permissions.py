@@ -204,7 +204,8 @@ MATRIX: dict[tuple[str, str, str], str] = {
     ("GET", "memos.download", "/memos/{missing}.pdf"): "404 404 404 404 404 404 404 404 login",
     ("GET", "memos.verify", "/memos/verify/{memo_sha}"): "200 200 200 200 200 200 200 200 200",
     ("GET", "memos.verify_upload", "/memos/verify"): "200 200 200 200 200 200 200 200 200",
-    ("POST", "memos.verify_upload", "/memos/verify"): "302 302 302 302 302 302 302 302 302",
+    # Without a file: the form comes back with its message beside the field.
+    ("POST", "memos.verify_upload", "/memos/verify"): "422 422 422 422 422 422 422 422 422",
     # --- leaders' dashboard, exports, import, search ------------------------------------------
     ("GET", "dashboard.leaders", "/dashboard"): "200 200 200 403 403 403 403 200 login",
     ("GET", "exports.download", "/exports/pilots.csv"): "200 200 200 200 200 200 200 200 login",
