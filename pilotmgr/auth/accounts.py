@@ -71,7 +71,7 @@ def update_user(actor, user: User, data: Mapping) -> User:
 def set_active(actor, user: User, active: bool, data: Mapping) -> User:
     """Deactivate (no sign-in, open sessions end, API tokens revoked) or reactivate an account."""
     require(is_admin(actor), str(ONLY_ADMINS))
-    values = v.parse(data, {"reason": v.text(2000)})
+    values = v.parse(data, {"reason": v.prose(2000)})
     check_version(user, data.get("version"))
     _refuse_own_lockout(actor, user, None, active)
     if user.is_active_account == active:

@@ -16,12 +16,22 @@ from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SubmitField, validators, widgets
+from wtforms import (
+    Field,
+    HiddenField,
+    PasswordField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    validators,
+    widgets,
+)
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.formats import format_number
+from pilotmgr.core.text import multi_line, one_line
 from pilotmgr.extensions import db
 
 #: WTForms ships no Vietnamese catalogue: the messages its fields raise are in ours.
@@ -68,12 +78,28 @@ def max_length(n: int):
     return validators.Length(max=n, message=_l("At most %(max)d characters."))
 
 
+def _text_filters(unbound_field) -> tuple:
+    kind = unbound_field.field_class
+    if issubclass(kind, TextAreaField):
+        return (multi_line,)
+    if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+        return (one_line,)
+    return ()
+
+
 class Form(FlaskForm):
     """A form whose fields have the ids `f-<name>` (or `<id_prefix><name>`)."""
 
     class Meta:
         def get_translations(self, form):
             return _CATALOGUE
+
+        def bind_field(self, form, unbound_field, options):
+            # Every text field is cleaned the same way the API's are (core/validate.py): a
+            # line break in a title would otherwise reach a mail's Subject header.
+            own = options.get("filters", unbound_field.kwargs.get("filters", ()))
+            options["filters"] = [*own, *_text_filters(unbound_field)]
+            return unbound_field.bind(form=form, **options)
 
     def __init__(self, *args, id_prefix: str = "f-", **kwargs):
         super().__init__(*args, **kwargs)

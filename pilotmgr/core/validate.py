@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.core.text import nfc
+from pilotmgr.core.text import multi_line, one_line
 
 MISSING = object()
 
@@ -25,10 +25,20 @@ class Field:
 
 
 def text(max_length: int = 255, **kw) -> Field:
+    """One-line text (a title, a name): line breaks and control characters become spaces."""
+    return _text(one_line, max_length, **kw)
+
+
+def prose(max_length: int = 10_000, **kw) -> Field:
+    """Multi-line text (a summary, a comment): line breaks kept, other control characters go."""
+    return _text(multi_line, max_length, **kw)
+
+
+def _text(clean: Callable[[str], str], max_length: int, **kw) -> Field:
     def convert(value):
         if not isinstance(value, str):
             raise ValueError(_l("Must be text."))
-        value = nfc(value)
+        value = clean(value)
         if len(value) > max_length:
             raise ValueError(_l("At most %(n)s characters.", n=max_length))
         return value
@@ -98,7 +108,7 @@ def lookup(find: Callable[[str], Any], message, **kw) -> Field:
     def convert(value):
         if isinstance(value, list | dict | bool):
             raise ValueError(message)
-        found = find(nfc(str(value)))
+        found = find(one_line(str(value)))
         if found is None:
             raise ValueError(message)
         return found

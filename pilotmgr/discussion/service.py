@@ -83,7 +83,7 @@ def post_comment(actor, pilot, data: Mapping, files: Iterable = ()) -> Comment:
     from pilotmgr.results.evidence import save_file
 
     require_visible(actor, pilot)
-    values = v.parse(data, {"body": v.text(MAX_BODY, required=True)})
+    values = v.parse(data, {"body": v.prose(MAX_BODY, required=True)})
     body = values["body"].strip()
     files = [f for f in files if f is not None and getattr(f, "filename", "")]
     if len(files) > MAX_FILES:

@@ -20,7 +20,7 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ServiceError, ValidationFailed
 from pilotmgr.core.forms import parse_day
 from pilotmgr.core.permissions import can_create_pilot, require
-from pilotmgr.core.text import fold
+from pilotmgr.core.text import fold, one_line
 from pilotmgr.exports import labels
 from pilotmgr.exports.sheets import read_rows
 from pilotmgr.extensions import db
@@ -188,8 +188,9 @@ def plan(user, filename: str, data: bytes) -> Plan:
     rows, pilot_refs = [], {}
     for number, cells in cells_by_row:
         kind = _kind(cells.get("kind", ""))
-        reference = cells.get("reference", "")[:80]
-        row = Row(number, kind, reference, cells.get("title", ""))
+        # A cell may hold line breaks (Alt+Enter in Excel); the reference is stored as it is.
+        reference = one_line(cells.get("reference", ""))[:80]
+        row = Row(number, kind, reference, one_line(cells.get("title", "")))
         rows.append(row)
         if not reference:
             row.errors.append(str(_l("The reference is missing.")))

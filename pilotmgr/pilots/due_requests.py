@@ -79,7 +79,7 @@ def request_due_date(actor, task: Task, data: Mapping) -> TaskDueRequest:
         raise ValidationFailed({"new_due_date": [str(_l("This task is no longer open."))]})
     values = v.parse(
         data,
-        {"new_due_date": v.iso_date(required=True), "reason": v.text(2000, required=True)},
+        {"new_due_date": v.iso_date(required=True), "reason": v.prose(2000, required=True)},
     )
     new_due = values["new_due_date"]
     if new_due == task.due_date:
@@ -147,7 +147,7 @@ def decide_due_request(actor, found: TaskDueRequest, data: Mapping) -> TaskDueRe
         str(_l("Only the pilot's owner or a head with authority decides on a new due date.")),
     )
     values = v.parse(
-        data, {"decision": v.choice(DECISIONS, required=True), "comment": v.text(2000)}
+        data, {"decision": v.choice(DECISIONS, required=True), "comment": v.prose(2000)}
     )
     if found.status != "pending":
         raise ValidationFailed({"decision": [str(_l("This request was already decided."))]})

@@ -22,7 +22,7 @@ def _find_programme(value: str) -> Programme | None:
 
 def create_programme(actor, data: Mapping) -> Programme:
     require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
-    values = v.parse(data, {"name": v.text(255, required=True), "description": v.text(10_000)})
+    values = v.parse(data, {"name": v.text(255, required=True), "description": v.prose(10_000)})
     programme = Programme(
         name=values["name"],
         description=values["description"] or "",
@@ -41,7 +41,7 @@ def create_challenge(actor, data: Mapping) -> Challenge:
         {
             "programme_id": v.lookup(_find_programme, _l("No such programme."), required=True),
             "title": v.text(255, required=True),
-            "problem": v.text(10_000),
+            "problem": v.prose(10_000),
         },
     )
     challenge = Challenge(
@@ -64,7 +64,7 @@ def update_programme(actor, programme: Programme, data: Mapping) -> Programme:
     """Rename a programme or rewrite its description; the change is on record."""
     require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
     values = v.parse(
-        data, {"name": v.text(255, required=True), "description": v.text(10_000)}, partial=True
+        data, {"name": v.text(255, required=True), "description": v.prose(10_000)}, partial=True
     )
     check_version(programme, data.get("version"))
     before = audit.snapshot(programme, ("name", "description"))
@@ -91,7 +91,7 @@ def update_challenge(actor, challenge: Challenge, data: Mapping) -> Challenge:
         {
             "programme_id": v.lookup(_find_programme, _l("No such programme."), required=True),
             "title": v.text(255, required=True),
-            "problem": v.text(10_000),
+            "problem": v.prose(10_000),
         },
         partial=True,
     )

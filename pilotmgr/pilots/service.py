@@ -67,7 +67,7 @@ def find_challenge(value: str) -> Challenge | None:
 def pilot_fields() -> dict[str, v.Field]:
     return {
         "title": v.text(255, required=True),
-        "summary": v.text(10_000),
+        "summary": v.prose(10_000),
         "challenge_id": v.lookup(find_challenge, _l("No such challenge.")),
         "unit": v.lookup(find_unit, _l("No such unit."), required=True),
         "owner": v.lookup(find_user, _l("No such user."), required=True),
@@ -298,7 +298,7 @@ def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
         after=audit.snapshot(pilot, PILOT_AUDITED),
         pilot_id=pilot.id,
         unit_code=pilot.unit.code,
-        comment=v.nfc(str(data.get("comment") or "")),
+        comment=v.multi_line(str(data.get("comment") or "")),
     )
     return pilot
 
@@ -387,7 +387,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
             pilot_id=pilot.id,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
-            comment=v.nfc(str(data.get("comment") or "")),
+            comment=v.multi_line(str(data.get("comment") or "")),
             unit_code=pilot.unit.code,
         )
     return kpi
@@ -414,7 +414,7 @@ def delete_kpi(actor, kpi: Kpi, data: Mapping | None = None) -> None:
         action="delete",
         pilot_id=pilot.id,
         before=audit.snapshot(kpi, KPI_AUDITED),
-        comment=v.nfc(str(data.get("comment") or "")),
+        comment=v.multi_line(str(data.get("comment") or "")),
         unit_code=pilot.unit.code,
     )
     db.session.delete(kpi)

@@ -51,11 +51,11 @@ def task_fields() -> dict[str, v.Field]:
     """A task's terms: what, how, who, priority, by when, and the product expected."""
     return {
         "title": v.text(255, required=True),
-        "how": v.text(10_000),
+        "how": v.prose(10_000),
         "assignee": v.lookup(find_user, _l("No such user.")),
         "priority": v.choice(PRIORITIES),
         "due_date": v.iso_date(),
-        "deliverable": v.text(10_000),
+        "deliverable": v.prose(10_000),
     }
 
 
@@ -169,7 +169,7 @@ def add_task(actor, pilot: Pilot, data: Mapping) -> Task:
 def _update_fields(editor: bool) -> dict[str, v.Field]:
     progress = {
         "status": v.choice(TASK_STATUSES),
-        "completion_note": v.text(10_000),
+        "completion_note": v.prose(10_000),
     }
     if not editor:
         return progress
@@ -177,8 +177,8 @@ def _update_fields(editor: bool) -> dict[str, v.Field]:
         task_fields()
         | progress
         | {
-            "due_change_reason": v.text(2000),
-            "reason": v.text(2000),
+            "due_change_reason": v.prose(2000),
+            "reason": v.prose(2000),
         }
     )
 
@@ -268,7 +268,7 @@ def update_task(actor, task: Task, data: Mapping) -> Task:
         task.completed_at = now() if status == "done" else None
     if due_changed and old_due is not None:
         _due_change(actor, task, old_due, new_due, due_reason)
-    comment = cancel_reason or due_reason or v.nfc(str(data.get("comment") or ""))
+    comment = cancel_reason or due_reason or v.multi_line(str(data.get("comment") or ""))
     entry = _record_update(actor, task, pilot, before, comment)
     if entry is not None:
         _tell_update(actor, task, pilot, entry, old_assignee, old_due, comment)
@@ -387,7 +387,7 @@ def complete_task(actor, task: Task, data: Mapping) -> Task:
     pilot = _pilot(task)
     require(can_update_task(actor, task, pilot))
     check_version(task, data.get("version"))
-    note = v.parse(data, {"completion_note": v.text(10_000)}).get("completion_note") or ""
+    note = v.parse(data, {"completion_note": v.prose(10_000)}).get("completion_note") or ""
     file = data.get("file")
     attached = file is not None and bool(getattr(file, "filename", ""))
     if task.status == "cancelled":

@@ -25,14 +25,14 @@ TRANSITION_FIELDS = {
     "to": v.choice(STAGES, required=True),
     #: Which step to `to`, where two people take different steps to one stage (optional).
     "step": v.choice(tuple(STEPS)),
-    "comment": v.text(10_000),
+    "comment": v.prose(10_000),
     "outcome": v.choice(OUTCOMES),
     "new_end_date": v.iso_date(),
     "decision_number": v.text(80),
     "decision_date": v.iso_date(),
-    "lessons": v.text(10_000),
+    "lessons": v.prose(10_000),
     "memo_id": v.integer(min_value=1, max_value=v.MAX_ROW_ID),
-    "conditions": v.text(10_000),
+    "conditions": v.prose(10_000),
 }
 REGULATION_FIELDS = {
     "number": v.text(80, required=True),

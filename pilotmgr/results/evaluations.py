@@ -75,7 +75,7 @@ def evaluate(actor, pilot: Pilot, data: Mapping) -> Evaluation:
     if not isinstance(scores, Mapping):
         raise ValidationFailed({"scores": [str(_l("Expected an object."))]})
     values = v.parse(scores, {c: v.integer(1, 5, required=True) for c in CRITERIA})
-    comment = v.parse(data, {"comment": v.text(5000)}).get("comment") or ""
+    comment = v.parse(data, {"comment": v.prose(5000)}).get("comment") or ""
     found = db.session.scalar(
         select(Evaluation).where(
             Evaluation.pilot_id == pilot.id, Evaluation.evaluator_id == actor.id

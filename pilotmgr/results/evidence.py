@@ -237,7 +237,7 @@ def retract_evidence(actor, found: Evidence, pilot, data) -> Evidence:
             str(_l("The pilot's record is final: its files can no longer be retracted."))
         )
     require(can_retract(actor, found, pilot), str(_l("You may not retract this file.")))
-    reason = v.parse(data, {"reason": v.text(2000, required=True)})["reason"]
+    reason = v.parse(data, {"reason": v.prose(2000, required=True)})["reason"]
     found.retracted_at, found.retracted_by_id = now(), actor.id
     found.retraction_reason = reason
     db.session.flush()

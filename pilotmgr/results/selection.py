@@ -179,8 +179,8 @@ def plan_selection(actor, challenge: Challenge, data: Mapping) -> SelectionPlan:
         data,
         {
             "others": v.choice(("not_selected", "extend"), required=True),
-            "rationale": v.text(10_000, required=True),
-            "lessons": v.text(10_000),
+            "rationale": v.prose(10_000, required=True),
+            "lessons": v.prose(10_000),
             "new_end_date": v.iso_date(),
         },
     )
@@ -368,10 +368,10 @@ def _formulas(raw, selected_ids: list[int]) -> dict[int, str]:
         found = {}
         for key, text in raw.items():
             if str(key).isdigit() and isinstance(text, str) and text.strip():
-                found[int(key)] = v.nfc(text.strip())[:2000]
+                found[int(key)] = v.multi_line(text.strip())[:2000]
         return found
     if isinstance(raw, str) and raw.strip():
-        return {i: v.nfc(raw.strip())[:2000] for i in selected_ids}
+        return {i: v.multi_line(raw.strip())[:2000] for i in selected_ids}
     return {}
 
 

@@ -102,9 +102,9 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
         {
             "value": v.decimal(required=True),
             "measured_on": v.iso_date(required=True),
-            "note": v.text(2000),
+            "note": v.prose(2000),
             "corrects": v.integer(1),
-            "reason": v.text(2000),
+            "reason": v.prose(2000),
         },
     )
     if values["measured_on"] > local_today():
@@ -185,7 +185,7 @@ def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: 
     if data.get("version") not in (None, ""):
         check_version(found, data["version"])
     values = v.parse(
-        data, {"decision": v.choice(("approve", "reject"), required=True), "comment": v.text(2000)}
+        data, {"decision": v.choice(("approve", "reject"), required=True), "comment": v.prose(2000)}
     )
     if values["decision"] == "reject" and not values.get("comment"):
         raise ValidationFailed({"comment": [str(_l("Say why the value is rejected."))]})
@@ -308,7 +308,7 @@ def people_by_id(ids) -> dict[int, User]:
 def set_verdict(actor, kpi: Kpi, pilot: Pilot, computed: str, data: Mapping) -> KpiVerdict:
     """The selecting head confirms the computed verdict, or overrides it with a reason."""
     require_head(actor, pilot)
-    values = v.parse(data, {"verdict": v.choice(VERDICTS, required=True), "reason": v.text(2000)})
+    values = v.parse(data, {"verdict": v.choice(VERDICTS, required=True), "reason": v.prose(2000)})
     if values["verdict"] != computed and not values.get("reason"):
         raise ValidationFailed(
             {"reason": [str(_l("Say why the verdict differs from the computed one."))]}

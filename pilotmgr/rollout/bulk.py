@@ -41,7 +41,7 @@ def bulk_fields() -> dict[str, v.Field]:
     return {
         "targets": v.Field(required=True, convert=_target_ids),
         "status": v.choice(TARGET_STATUSES, required=True),
-        "note": v.text(10_000),
+        "note": v.prose(10_000),
     }
 
 

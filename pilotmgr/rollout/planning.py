@@ -257,7 +257,7 @@ def remove_target(actor, target: RolloutTarget, data: Mapping) -> None:
     """Take a target that has not started out of the plan, with a reason, on record."""
     pilot = target.pilot
     require_planner(actor, pilot)
-    values = v.parse(data, {"reason": v.text(2_000, required=True)})
+    values = v.parse(data, {"reason": v.prose(2_000, required=True)})
     refusal = why_not_removable(target)
     if refusal:
         raise ValidationFailed({"reason": [refusal]})

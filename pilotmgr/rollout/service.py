@@ -43,8 +43,8 @@ TARGET_AUDITED = ("status", "note", "blocked_reason", "due_date", "wave")
 def update_fields() -> dict[str, v.Field]:
     return {
         "status": v.choice(TARGET_STATUSES),
-        "note": v.text(10_000),
-        "blocked_reason": v.text(2_000),
+        "note": v.prose(10_000),
+        "blocked_reason": v.prose(2_000),
         "due_date": v.iso_date(),
         "responsible": v.lookup(find_user, _l("No such user.")),
         "wave": v.integer(1, 99),
@@ -301,7 +301,7 @@ def set_guide(actor, pilot: Pilot, data: Mapping) -> Pilot:
     """The success formula and the step-by-step guide that travel with the plan."""
     require_planner(actor, pilot)
     values = v.parse(
-        data, {"success_formula": v.text(10_000), "rollout_guide": v.text(20_000)}, partial=True
+        data, {"success_formula": v.prose(10_000), "rollout_guide": v.prose(20_000)}, partial=True
     )
     before = audit.snapshot(pilot, ("success_formula", "rollout_guide"))
     for name, value in values.items():
