@@ -178,6 +178,10 @@ def update_settings(user: User, data: Mapping) -> User:
         },
         partial=True,
     )
+    if user.email_mode == "digest" and values.get("email_mode", "digest") != "digest":
+        from pilotmgr.reminders.mail_links import leave_digest
+
+        leave_digest(user)
     for key, value in values.items():
         setattr(user, key, value == "1" if key == "leader_digest" else value)
     db.session.flush()

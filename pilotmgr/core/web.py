@@ -154,6 +154,7 @@ def register_web(app: Flask) -> None:
     from pilotmgr.memos.views import bp as memos_bp
     from pilotmgr.pilots.views import bp as pilots_bp
     from pilotmgr.programmes.views import bp as programmes_bp
+    from pilotmgr.reminders import mail_views  # noqa: F401  (mail settings and problems pages)
     from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.results.views import bp as results_bp
     from pilotmgr.rollout.views import bp as rollout_bp

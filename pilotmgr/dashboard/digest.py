@@ -23,6 +23,7 @@ from pilotmgr.dashboard.scope import Scope, current_programme
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.reminders.attachments import OutboxAttachment
+from pilotmgr.reminders.mail_links import settings_url
 from pilotmgr.reminders.messages import mail_domain
 from pilotmgr.reminders.models import OutboxMail
 
@@ -110,7 +111,7 @@ def summary(head: User, now: datetime) -> dict:
 def render(head: User, now: datetime) -> tuple[str, str, str, bytes]:
     """(subject, text, html, pdf) in the head's language."""
     with force_locale(head.lang):
-        data = summary(head, now)
+        data = summary(head, now) | {"settings_url": settings_url(head, "leader_digest")}
         subject = render_template("dashboard/digest_subject.txt", **data).strip()
         text = render_template("dashboard/digest_mail.txt", **data)
         html = render_template("dashboard/digest_mail.html", **data)
@@ -149,6 +150,7 @@ def queue_leader_digests(now: datetime | None = None, *, force: bool = False, em
             "text_body": text,
             "html_body": html,
             "message_id": keys[head.id],
+            "category": "leader_digest",
             "status": "pending",
             "attempts": 0,
             "last_error": "",

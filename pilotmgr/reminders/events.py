@@ -177,6 +177,7 @@ def notify(
             params=facts,
             url=url or (f"/pilots/{pilot.id}" if pilot is not None else ""),
             created_at=clock_now(),
+            digest_due=person.email_mode == "digest",
         )
         for person in people
     ]
@@ -246,12 +247,19 @@ def absolute(url: str) -> str:
 
 
 def _mail(person: User, note: Notification) -> OutboxMail:
+    from pilotmgr.reminders.mail_links import settings_url
     from pilotmgr.reminders.messages import mail_bodies, mail_domain, translator
 
     with force_locale(person.lang):
         title, body = compose(note.kind, note.params)
         text, html = mail_bodies(
-            translator(), person.name, title, body, absolute(note.url), reason="event"
+            translator(),
+            person.name,
+            title,
+            body,
+            absolute(note.url),
+            reason="event",
+            settings=settings_url(person),
         )
     now = clock_now()
     return OutboxMail(

@@ -52,3 +52,26 @@ class ReminderRulesForm(Form):
             )
         }
         return cls(data=data, programme_id=rule.programme_id, **kwargs)
+
+
+class MailSettingsForm(Form):
+    """A reader's e-mail settings, opened from the signed link in a mail (no sign-in)."""
+
+    email_mode = SelectField(_l("Reminders by e-mail"))
+    leader_digest = SelectField(
+        _l("Weekly leader digest (Mondays 07:30, with a PDF summary)"),
+        choices=options((("1", _l("Send it to me")), ("0", _l("Do not send it")))),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from pilotmgr.auth.forms import EMAIL_MODE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.email_mode.choices = options(EMAIL_MODE_LABELS.items())
+        if user.role not in ("head", "admin"):
+            del self.leader_digest
+
+    @classmethod
+    def for_user(cls, user, **kwargs) -> MailSettingsForm:
+        data = {"email_mode": user.email_mode, "leader_digest": "1" if user.leader_digest else "0"}
+        return cls(data=data, user=user, **kwargs)

@@ -23,6 +23,7 @@ from pilotmgr.core.clock import now as clock_now
 from pilotmgr.core.models import UTCDateTime
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task
+from pilotmgr.reminders.mail_links import settings_url
 from pilotmgr.reminders.models import Notification, OutboxMail, Reminder
 from pilotmgr.reminders.workdays import calendar_around
 from pilotmgr.rollout.models import RolloutTarget
@@ -148,11 +149,21 @@ def notify(token: str, now: datetime) -> None:
         User.__table__,
     )
     moment = literal(now, UTCDateTime())
-    claimed = select(reminders.c.recipient_id, reminders.c.id, reminders.c.kind, moment).where(
-        reminders.c.batch == token
+    claimed = (
+        select(
+            reminders.c.recipient_id,
+            reminders.c.id,
+            reminders.c.kind,
+            moment,
+            users.c.email_mode == "digest",
+        )
+        .join(users, users.c.id == reminders.c.recipient_id)
+        .where(reminders.c.batch == token)
     )
     conn.execute(
-        insert(notes).from_select(["user_id", "reminder_id", "kind", "created_at"], claimed)
+        insert(notes).from_select(
+            ["user_id", "reminder_id", "kind", "created_at", "digest_due"], claimed
+        )
     )
     message_id = (
         literal("<reminder-") + cast(reminders.c.id, String) + literal(f"@{mail_domain()}>")
@@ -190,7 +201,7 @@ def notify(token: str, now: datetime) -> None:
 
 def outbox_row(tr: Translate, user, subject, body, url, message_id, now, items=()) -> dict:
     """An outbox row with its plain-text and HTML parts, in the translator's language."""
-    text, html = mail_bodies(tr, user.name, subject, body, url, items)
+    text, html = mail_bodies(tr, user.name, subject, body, url, items, settings=settings_url(user))
     return {
         "user_id": user.id,
         "to_addr": user.email,
@@ -209,9 +220,10 @@ def outbox_row(tr: Translate, user, subject, body, url, message_id, now, items=(
 
 
 def mail_bodies(
-    tr: Translate, name, subject, body, url, items=(), reason: str = "deadline"
+    tr: Translate, name, subject, body, url, items=(), reason: str = "deadline", settings: str = ""
 ) -> tuple[str, str]:
-    """The plain-text and HTML parts; `reason` says why the reader gets it (deadline, event)."""
+    """The plain-text and HTML parts; `reason` says why the reader gets it (deadline, event);
+    `settings` is the signed link to the reader's e-mail settings the footer points to."""
     hello = tr("Hello %(name)s,") % {"name": name}
     if reason == "event":
         footer = tr(
@@ -223,9 +235,12 @@ def mail_bodies(
             "You receive this because a deadline of yours is near or past. "
             "Choose e-mail, a daily digest or no e-mail under Settings."
         )
-    open_label = tr("Open in pilotmgr")
+    open_label, settings_label = tr("Open in pilotmgr"), tr("Settings")
     text_items = "".join(f"\n- {i.title}\n  {i.body}\n  {i.url}\n" for i in items)
-    text = f"{hello}\n\n{subject}\n{body}\n{text_items}\n{open_label}: {url}\n\n-- \npilotmgr · {footer}\n"
+    text = (
+        f"{hello}\n\n{subject}\n{body}\n{text_items}\n{open_label}: {url}\n\n"
+        f"-- \npilotmgr · {footer}\n{settings_label}: {settings}\n"
+    )
     html_items = "".join(
         f'<li><a href="{escape(i.url)}">{escape(i.title)}</a><br>{escape(i.body)}</li>'
         for i in items
@@ -238,7 +253,8 @@ def mail_bodies(
         f"<p>{escape(body)}</p>{f'<ul>{html_items}</ul>' if items else ''}"
         f'<p><a href="{escape(url)}" style="background:#0d6efd;color:#fff;padding:.4rem .8rem;'
         f'border-radius:.3rem;text-decoration:none">{escape(open_label)}</a></p>'
-        f'<hr><p style="font-size:.8rem;color:#6c757d">{escape(footer)}</p></body></html>'
+        f'<hr><p style="font-size:.8rem;color:#6c757d">{escape(footer)} '
+        f'<a href="{escape(settings)}">{escape(settings_label)}</a></p></body></html>'
     )
     return text, html
 

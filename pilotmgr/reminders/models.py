@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pilotmgr.core.models import UTCDateTime, utcnow
@@ -47,7 +47,16 @@ class Notification(db.Model):
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_read", "user_id", "read_at"),
+        # Only the few waiting for a digest are indexed (most notifications never are).
+        Index(
+            "ix_notifications_digest_due",
+            "user_id",
+            postgresql_where=text("digest_due"),
+            sqlite_where=text("digest_due"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
@@ -65,6 +74,13 @@ class Notification(db.Model):
     url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Waits for its reader's next daily digest (set when made for a digest reader; the digest
+    #: that carries it clears it), so each goes out in exactly one digest, whatever the day.
+    digest_due: Mapped[bool] = mapped_column(nullable=False, default=False, server_default="0")
+
+
+#: Why a mail is sent, and so which setting its one-click unsubscribe switches off.
+MAIL_CATEGORIES = ("notices", "leader_digest")
 
 
 class OutboxMail(db.Model):
@@ -81,9 +97,17 @@ class OutboxMail(db.Model):
     subject: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     text_body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     html_body: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    #: Stable per reminder (or per digest day), so a resend is recognisably the same mail.
+    #: The mail's natural key (per reminder, event, digest day or week): one row each. The
+    #: Message-ID header is made from it, the installation's domain and `message_token`.
     message_id: Mapped[str] = mapped_column(String(255), unique=True, nullable=False)
-    #: pending → sending → sent; a failure goes back to pending with a later next_attempt_at.
+    #: The random part of the Message-ID, drawn before the first attempt: a retry keeps it.
+    message_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    #: notices (reminders, events, daily digest) or leader_digest; see MAIL_CATEGORIES.
+    category: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="notices", server_default="notices"
+    )
+    #: pending → sending → sent; a temporary failure goes back to pending with a later
+    #: next_attempt_at; a permanent one (cannot be built, refused with 5xx) ends as failed.
     status: Mapped[str] = mapped_column(String(8), nullable=False, default="pending")
     attempts: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")

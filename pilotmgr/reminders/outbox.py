@@ -1,36 +1,47 @@
-"""Deliver queued e-mail over SMTP after the commit; failures wait and retry with backoff."""
+"""Deliver queued e-mail over SMTP after the commit, each mail on its own.
+
+A mail that cannot be sent as it is (it cannot be built, or the server refuses it with a 5xx)
+is marked failed with its error, for the admins' mail page; a temporary failure (no
+connection, a 4xx) waits and retries with backoff. Either way the other mails go on.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 import smtplib
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pilotmgr.auth.models import User
-from pilotmgr.core.clock import local_zone
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.extensions import db
-from pilotmgr.reminders.messages import describe, mail_bodies, mail_domain, outbox_row, translator
-from pilotmgr.reminders.models import Notification, OutboxMail
-from pilotmgr.reminders.rules import DIGEST_AT
-from pilotmgr.reminders.workdays import calendar_around
+from pilotmgr.reminders.mail import build_message
+from pilotmgr.reminders.mail_links import settings_url
+from pilotmgr.reminders.messages import describe, mail_bodies, translator
+from pilotmgr.reminders.models import OutboxMail
 
 BATCH = 200
 #: A mail left "sending" this long was claimed by a process that died; it may be tried again.
 STUCK_AFTER = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=6)
+#: After this many temporary failures (about a day and a half of retries) a mail is failed.
+MAX_ATTEMPTS = 14
 
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 … minutes after each failure, at most six hours."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _claimable(now: datetime):
+    return or_(
+        and_(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now),
+        and_(OutboxMail.status == "sending", OutboxMail.claimed_at < now - STUCK_AFTER),
+    )
 
 
 def send_outbox(now: datetime | None = None, limit: int = 1000) -> dict:
@@ -40,12 +51,7 @@ def send_outbox(now: datetime | None = None, limit: int = 1000) -> dict:
     while sent + failed < limit:
         ids = db.session.scalars(
             select(OutboxMail.id)
-            .where(
-                or_(
-                    and_(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now),
-                    and_(OutboxMail.status == "sending", OutboxMail.claimed_at < now - STUCK_AFTER),
-                )
-            )
+            .where(_claimable(now))
             .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
             .limit(min(BATCH, limit - sent - failed))
         ).all()
@@ -55,10 +61,10 @@ def send_outbox(now: datetime | None = None, limit: int = 1000) -> dict:
         db.session.commit()
         if not mine:
             continue
-        s, f = _send_claimed(mine, now)
+        s, f, server_down = _send_claimed(mine, now)
         sent, failed = sent + s, failed + f
-        if f and not s:
-            break  # the server is down: leave the rest for the next run
+        if server_down:
+            break  # the rest waits for the next run
     return {"sent": sent, "failed": failed}
 
 
@@ -66,46 +72,143 @@ def _claim(mail_id: int, now: datetime) -> bool:
     """pending → sending for exactly one process (a conditional UPDATE)."""
     result = db.session.execute(
         update(OutboxMail)
-        .where(
-            OutboxMail.id == mail_id,
-            or_(
-                OutboxMail.status == "pending",
-                and_(OutboxMail.status == "sending", OutboxMail.claimed_at < now - STUCK_AFTER),
-            ),
-        )
+        .where(OutboxMail.id == mail_id, _claimable(now))
         .values(status="sending", claimed_at=now),
         execution_options={"synchronize_session": False},
     )
     return result.rowcount == 1
 
 
-def _send_claimed(ids: list[int], now: datetime) -> tuple[int, int]:
-    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))).all()
-    _compose_reminder_mails(mails)
+class _Connection:
+    """One SMTP session for a batch, opened when first needed and again after a drop."""
+
+    def __init__(self):
+        self.smtp: smtplib.SMTP | None = None
+
+    def get(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            self.smtp = _connect()
+        return self.smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.smtp.quit()
+        self.smtp = None
+
+
+def _send_claimed(ids: list[int], now: datetime) -> tuple[int, int, bool]:
+    mails = db.session.scalars(
+        select(OutboxMail).where(OutboxMail.id.in_(ids)).order_by(OutboxMail.id)
+    ).all()
+    _prepare(mails)
     sent = failed = 0
-    try:
-        smtp = _connect()
-    except (OSError, smtplib.SMTPException) as exc:
-        for mail in mails:
-            _failed(mail, now, exc)
-        db.session.commit()
-        return 0, len(mails)
+    down: Exception | None = None
+    connection = _Connection()
     try:
         for mail in mails:
-            try:
-                smtp.send_message(build_message(mail))
-            except (OSError, smtplib.SMTPException) as exc:
-                _failed(mail, now, exc)
+            if mail.status != "sending":
+                failed += 1  # could not be composed; already marked failed
+            elif down is not None:
+                _retry(mail, now, down)
                 failed += 1
             else:
-                mail.status, mail.sent_at, mail.last_error = "sent", clock_now(), ""
-                mail.attempts += 1
-                sent += 1
+                outcome = _send_one(connection, mail, now)
+                sent, failed = sent + (outcome is None), failed + (outcome is not None)
+                down = outcome if isinstance(outcome, _ServerDown) else None
             db.session.commit()
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException):
-            smtp.quit()
-    return sent, failed
+        connection.close()
+    return sent, failed, down is not None
+
+
+class _ServerDown(Exception):
+    """The SMTP server cannot be reached: every mail after this one waits too."""
+
+
+def _send_one(connection: _Connection, mail: OutboxMail, now: datetime) -> Exception | None:
+    """Send one mail and record the outcome on its row; the error if it was not sent."""
+    try:
+        message = build_message(mail)
+    except Exception as exc:  # noqa: BLE001 — a mail that cannot be built never will be
+        return _give_up(mail, exc)
+    try:
+        smtp = connection.get()
+    except (OSError, smtplib.SMTPException) as exc:
+        _retry(mail, now, exc)
+        return _ServerDown(str(exc))
+    try:
+        smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _text in exc.recipients.values()]
+        return _refused(mail, now, exc, min(codes, default=550))
+    except smtplib.SMTPResponseException as exc:  # sender or data refused
+        connection.close()  # a 421 closes the session; a fresh one costs little
+        return _refused(mail, now, exc, exc.smtp_code)
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        connection.close()
+        return _retry(mail, now, exc)
+    except Exception as exc:  # noqa: BLE001 — e.g. an address the server cannot take
+        return _give_up(mail, exc)
+    mail.status, mail.sent_at, mail.last_error = "sent", clock_now(), ""
+    mail.attempts += 1
+    return None
+
+
+def _refused(mail: OutboxMail, now: datetime, exc: Exception, code: int) -> Exception:
+    if code >= 500:
+        return _give_up(mail, exc)
+    return _retry(mail, now, exc)
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _retry(mail: OutboxMail, now: datetime, exc: Exception) -> Exception:
+    mail.attempts += 1
+    if mail.attempts >= MAX_ATTEMPTS:
+        return _give_up(mail, exc, counted=True)
+    mail.status = "pending"
+    mail.last_error = _error_text(exc)
+    mail.next_attempt_at = now + backoff(mail.attempts)
+    return exc
+
+
+def _give_up(mail: OutboxMail, exc: Exception, counted: bool = False) -> Exception:
+    if not counted:
+        mail.attempts += 1
+    mail.status = "failed"
+    mail.last_error = _error_text(exc)
+    return exc
+
+
+def _prepare(mails: list[OutboxMail]) -> None:
+    """Draw each Message-ID's random part and compose the reminders' texts, before sending.
+
+    Committed first, so a mail sent twice (the process died after the server took it) keeps
+    its Message-ID and the reader's client shows it once.
+    """
+    try:
+        _compose_reminder_mails(mails)
+    except Exception:  # noqa: BLE001 — find the one that fails, send the others
+        db.session.rollback()
+        for mail in mails:
+            _compose_alone(mail)
+    for mail in mails:
+        if mail.status == "sending" and not mail.message_token:
+            mail.message_token = secrets.token_hex(8)
+    db.session.commit()
+
+
+def _compose_alone(mail: OutboxMail) -> None:
+    try:
+        _compose_reminder_mails([mail])
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 — recorded on the row for the admins
+        db.session.rollback()
+        _give_up(mail, exc)
+        db.session.commit()
 
 
 def _compose_reminder_mails(mails: list[OutboxMail]) -> None:
@@ -124,17 +227,15 @@ def _compose_reminder_mails(mails: list[OutboxMail]) -> None:
             continue
         with force_locale(user.lang):
             body_text, body_html = mail_bodies(
-                translator(), user.name, text.title, text.body, text.url
+                translator(),
+                user.name,
+                text.title,
+                text.body,
+                text.url,
+                settings=settings_url(user, mail.category),
             )
         mail.subject, mail.text_body, mail.html_body = text.title[:500], body_text, body_html
     db.session.flush()
-
-
-def _failed(mail: OutboxMail, now: datetime, exc: Exception) -> None:
-    mail.attempts += 1
-    mail.status = "pending"
-    mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    mail.next_attempt_at = now + backoff(mail.attempts)
 
 
 def _connect() -> smtplib.SMTP:
@@ -145,72 +246,6 @@ def _connect() -> smtplib.SMTP:
     if config.get("MAIL_USERNAME"):
         smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
     return smtp
-
-
-def build_message(mail: OutboxMail) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = mail.subject
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = mail.to_addr
-    message["Message-ID"] = mail.message_id
-    message["Date"] = format_datetime(mail.created_at)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.text_body)
-    message.add_alternative(mail.html_body, subtype="html")
-    # Attachments live in their own table (the leader digest's PDF); see attachments.py.
-    from pilotmgr.reminders.attachments import attach_files
-
-    attach_files(message, mail.id)
-    return message
-
-
-def send_digests(now: datetime | None = None) -> int:
-    """On a working day after 07:30, queue one mail per digest user with the last day's news."""
-    now = now or clock_now()
-    local_now = now.astimezone(local_zone())
-    today = local_now.date()
-    if local_now.time() < DIGEST_AT or not calendar_around(today).is_working(today):
-        return 0
-    since = now - timedelta(days=1)
-    notes = db.session.execute(
-        select(Notification, User)
-        .join(User, User.id == Notification.user_id)
-        .where(User.email_mode == "digest", Notification.created_at > since)
-        .order_by(Notification.user_id, Notification.created_at)
-    ).all()
-    per_user: dict[int, tuple[User, list[Notification]]] = {}
-    for note, user in notes:
-        per_user.setdefault(user.id, (user, []))[1].append(note)
-    from pilotmgr.reminders.notifications import with_texts
-
-    base = current_app.config["PILOTMGR_BASE_URL"].rstrip("/")
-    rows = []
-    for user, items in per_user.values():
-        with force_locale(user.lang):
-            tr = translator()
-            subject = tr("pilotmgr: %(n)s reminders for today") % {"n": len(items)}
-            body = tr("Your deadlines and decisions as of %(day)s:") % {
-                "day": today.strftime("%d/%m/%Y")
-            }
-            key = f"digest-{user.id}-{today.isoformat()}@{mail_domain()}"
-            url = f"{base}/notifications"
-            rows.append(outbox_row(tr, user, subject, body, url, key, now, with_texts(items)))
-    queued = set(
-        db.session.scalars(
-            select(OutboxMail.message_id).where(
-                OutboxMail.message_id.in_([r["message_id"] for r in rows])
-            )
-        )
-    )
-    rows = [r for r in rows if r["message_id"] not in queued]
-    if not rows:
-        return 0
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    db.session.connection().execute(
-        dialect.insert(OutboxMail.__table__).on_conflict_do_nothing(index_elements=["message_id"]),
-        rows,
-    )
-    return len(rows)
 
 
 def outbox_counts() -> dict[str, int]:

@@ -36,7 +36,7 @@ def send_outbox() -> None:
 
 
 def send_digests() -> None:
-    from pilotmgr.reminders.outbox import send_digests as digests
+    from pilotmgr.reminders.digests import send_digests as digests
 
     log.info("digests queued: %s", digests())
 
