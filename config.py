@@ -34,6 +34,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "pilotmgr@localhost")
+    #: The domain of every Message-ID; empty means the host of PILOTMGR_BASE_URL, so two
+    #: installations never give two mails the same id.
+    MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "")
     PILOTMGR_TIMEZONE = os.environ.get("PILOTMGR_TIMEZONE", "Asia/Ho_Chi_Minh")
     #: Absolute base URL used in e-mails, calendar feeds and memo QR codes.
     #: A pilot that has not changed stage for this many days counts as stuck on the dashboard.
