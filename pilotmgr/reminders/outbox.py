@@ -103,14 +103,14 @@ def _send_claimed(ids: list[int], now: datetime) -> tuple[int, int, bool]:
     ).all()
     _prepare(mails)
     sent = failed = 0
-    down: Exception | None = None
+    down: _ServerDown | None = None
     connection = _Connection()
     try:
         for mail in mails:
             if mail.status != "sending":
                 failed += 1  # could not be composed; already marked failed
             elif down is not None:
-                _retry(mail, now, down)
+                _retry(mail, now, down.cause)
                 failed += 1
             else:
                 outcome = _send_one(connection, mail, now)
@@ -125,6 +125,10 @@ def _send_claimed(ids: list[int], now: datetime) -> tuple[int, int, bool]:
 class _ServerDown(Exception):
     """The SMTP server cannot be reached: every mail after this one waits too."""
 
+    def __init__(self, cause: Exception):
+        super().__init__(str(cause))
+        self.cause = cause
+
 
 def _send_one(connection: _Connection, mail: OutboxMail, now: datetime) -> Exception | None:
     """Send one mail and record the outcome on its row; the error if it was not sent."""
@@ -136,7 +140,7 @@ def _send_one(connection: _Connection, mail: OutboxMail, now: datetime) -> Excep
         smtp = connection.get()
     except (OSError, smtplib.SMTPException) as exc:
         _retry(mail, now, exc)
-        return _ServerDown(str(exc))
+        return _ServerDown(exc)
     try:
         smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:

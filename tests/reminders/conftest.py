@@ -47,8 +47,17 @@ def add_task(make, org, due: date, assignee=None, title="Lắp đặt mã QR t�
 
 
 class Inbox:
+    """Keeps what it accepts; `refuse[address]` is the reply ("550 …", "450 …") to RCPT TO."""
+
     def __init__(self):
         self.messages = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
