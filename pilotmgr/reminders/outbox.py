@@ -166,7 +166,20 @@ def _refused(mail: OutboxMail, now: datetime, exc: Exception, code: int) -> Exce
 
 
 def _error_text(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]
+    """The server's own words where it gave some ("550 5.1.1 …"), for the admins' page."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = [_reply(code, text) for code, text in exc.recipients.values()]
+        text = "; ".join(replies)
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        text = _reply(exc.smtp_code, exc.smtp_error)
+    else:
+        text = str(exc)
+    return f"{type(exc).__name__}: {text}"[:2000]
+
+
+def _reply(code: int, text) -> str:
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {words}"
 
 
 def _retry(mail: OutboxMail, now: datetime, exc: Exception) -> Exception:
