@@ -106,6 +106,23 @@ MATRIX: dict[tuple[str, str, str], str] = {
         "404 404 404 404 404 404 404 404 404"
     ),
     ("GET", "reminders.working_days", "/admin/calendar"): "200 403 403 403 403 403 403 403 login",
+    ("GET", "reminders.mail_problems", "/admin/mail"): "200 403 403 403 403 403 403 403 login",
+    ("POST", "reminders.retry_mail", "/admin/mail/{missing}/retry"): (
+        "404 403 403 403 403 403 403 403 login"
+    ),
+    # The signed link from a mail stands for its reader: no sign-in, and a bad link opens nothing.
+    ("GET", "reminders.mail_settings", "/mail-settings/not-a-token"): (
+        "404 404 404 404 404 404 404 404 404"
+    ),
+    ("POST", "reminders.mail_settings", "/mail-settings/not-a-token"): (
+        "404 404 404 404 404 404 404 404 404"
+    ),
+    ("GET", "reminders.one_click_unsubscribe", "/mail-settings/not-a-token/unsubscribe"): (
+        "302 302 302 302 302 302 302 302 302"
+    ),
+    ("POST", "reminders.one_click_unsubscribe", "/mail-settings/not-a-token/unsubscribe"): (
+        "404 404 404 404 404 404 404 404 404"
+    ),
     ("POST", "reminders.working_days", "/admin/calendar"): "ok 403 403 403 403 403 403 403 login",
     ("POST", "reminders.delete_day", "/admin/calendar/2027-01-04/delete"): (
         "404 403 403 403 403 403 403 403 login"
