@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+#: Local state of one web server (the default SQLite database, import scratch files).
+INSTANCE_DIR = Path(os.environ.get("PILOTMGR_INSTANCE_DIR") or BASE_DIR / "instance")
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -24,6 +25,7 @@ def database_url(url: str) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    PILOTMGR_INSTANCE_DIR = str(INSTANCE_DIR)
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pilotmgr.sqlite'}")
     )

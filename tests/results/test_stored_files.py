@@ -1,0 +1,123 @@
+"""Files are stored with the transaction: nothing left by a failed request, shared by every server."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+
+from config import TestConfig
+from pilotmgr import create_app
+from pilotmgr.core.storage import StoredFile
+from pilotmgr.discussion.models import Comment
+from pilotmgr.extensions import db
+from pilotmgr.results.models import Evidence
+from tests.conftest import csrf_token
+from tests.factories import PASSWORD
+
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF"
+
+
+def _count(model) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _files_under(folder) -> list:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_a_request_failing_after_a_file_is_attached_leaves_no_row_and_no_file(
+    bn, login, app, tmp_path
+):
+    app.config["PILOTMGR_UPLOAD_DIR"] = str(tmp_path)
+    client = login(bn.lead)
+    response = client.post(
+        f"/pilots/{bn.pilot.id}/comments",
+        data={
+            "csrf_token": client.csrf,
+            "body": "Biên bản và ảnh hiện trường.",
+            # The first file is good and attached; the second is refused, failing the request.
+            "files": [(io.BytesIO(PDF), "bien-ban.pdf"), (io.BytesIO(b"not a png"), "anh.png")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert (_count(Comment), _count(Evidence), _count(StoredFile)) == (0, 0, 0)
+    assert _files_under(tmp_path) == []
+
+
+def _second_server(database_uri, tmp_path):
+    class SecondServer(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_uri
+        PILOTMGR_INSTANCE_DIR = str(tmp_path / "second-instance")
+        PILOTMGR_UPLOAD_DIR = str(tmp_path / "second-uploads")
+
+    return create_app(SecondServer)
+
+
+def _log_in(client, user) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+def test_two_servers_on_one_database_serve_each_others_files(bn, api, app, database_uri, tmp_path):
+    name = "Biên bản nghiệm thu đợt 1.pdf"
+    uploaded = api(bn.lead).post(
+        f"/pilots/{bn.pilot.id}/evidence",
+        data={"file": (io.BytesIO(PDF), name)},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201, uploaded.get_json()
+    evidence_id = uploaded.get_json()["id"]
+    second = _second_server(database_uri, tmp_path)
+    assert second.instance_path != app.instance_path
+    assert second.config["PILOTMGR_UPLOAD_DIR"] != app.config["PILOTMGR_UPLOAD_DIR"]
+    try:
+        with second.test_client() as client:
+            _log_in(client, bn.head)
+            response = client.get(f"/evidence/{evidence_id}")
+    finally:
+        with second.app_context():
+            db.engine.dispose()
+    assert response.status_code == 200
+    assert response.data == PDF
+    assert hashlib.sha256(response.data).hexdigest() == uploaded.get_json()["sha256"]
+    assert response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert f"filename*=UTF-8''{quote(name)}" in disposition
+
+
+def test_a_stranger_gets_404_from_either_server(bn, api, database_uri, tmp_path):
+    uploaded = api(bn.lead).post(
+        f"/pilots/{bn.pilot.id}/evidence",
+        data={"file": (io.BytesIO(PDF), "bien-ban.pdf")},
+        content_type="multipart/form-data",
+    )
+    second = _second_server(database_uri, tmp_path)
+    try:
+        with second.test_client() as client:
+            _log_in(client, bn.stranger)
+            response = client.get(f"/evidence/{uploaded.get_json()['id']}")
+    finally:
+        with second.app_context():
+            db.engine.dispose()
+    assert response.status_code == 404
+
+
+def test_lists_of_files_do_not_load_their_bytes(bn, api):
+    api(bn.lead).post(
+        f"/pilots/{bn.pilot.id}/evidence",
+        data={"file": (io.BytesIO(PDF), "bien-ban.pdf")},
+        content_type="multipart/form-data",
+    )
+    db.session.expunge_all()
+    found = db.session.scalar(select(StoredFile))
+    assert "data" not in found.__dict__
+    assert found.data == PDF and found.size == len(PDF)
