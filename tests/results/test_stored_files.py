@@ -8,14 +8,11 @@ from urllib.parse import quote
 
 from sqlalchemy import func, select
 
-from config import TestConfig
-from pilotmgr import create_app
 from pilotmgr.core.storage import StoredFile
 from pilotmgr.discussion.models import Comment
 from pilotmgr.extensions import db
 from pilotmgr.results.models import Evidence
-from tests.conftest import csrf_token
-from tests.factories import PASSWORD
+from tests.servers import logged_in, second_server
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF"
 
@@ -49,23 +46,6 @@ def test_a_request_failing_after_a_file_is_attached_leaves_no_row_and_no_file(
     assert _files_under(tmp_path) == []
 
 
-def _second_server(database_uri, tmp_path):
-    class SecondServer(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_uri
-        PILOTMGR_INSTANCE_DIR = str(tmp_path / "second-instance")
-        PILOTMGR_UPLOAD_DIR = str(tmp_path / "second-uploads")
-
-    return create_app(SecondServer)
-
-
-def _log_in(client, user) -> None:
-    token = csrf_token(client)
-    response = client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302
-
-
 def test_two_servers_on_one_database_serve_each_others_files(bn, api, app, database_uri, tmp_path):
     name = "Biên bản nghiệm thu đợt 1.pdf"
     uploaded = api(bn.lead).post(
@@ -75,16 +55,11 @@ def test_two_servers_on_one_database_serve_each_others_files(bn, api, app, datab
     )
     assert uploaded.status_code == 201, uploaded.get_json()
     evidence_id = uploaded.get_json()["id"]
-    second = _second_server(database_uri, tmp_path)
-    assert second.instance_path != app.instance_path
-    assert second.config["PILOTMGR_UPLOAD_DIR"] != app.config["PILOTMGR_UPLOAD_DIR"]
-    try:
-        with second.test_client() as client:
-            _log_in(client, bn.head)
-            response = client.get(f"/evidence/{evidence_id}")
-    finally:
-        with second.app_context():
-            db.engine.dispose()
+    with second_server(database_uri, tmp_path) as second:
+        assert second.instance_path != app.instance_path
+        assert second.config["PILOTMGR_UPLOAD_DIR"] != app.config["PILOTMGR_UPLOAD_DIR"]
+        client = logged_in(second.test_client(), bn.head)
+        response = client.get(f"/evidence/{evidence_id}")
     assert response.status_code == 200
     assert response.data == PDF
     assert hashlib.sha256(response.data).hexdigest() == uploaded.get_json()["sha256"]
@@ -100,14 +75,9 @@ def test_a_stranger_gets_404_from_either_server(bn, api, database_uri, tmp_path)
         data={"file": (io.BytesIO(PDF), "bien-ban.pdf")},
         content_type="multipart/form-data",
     )
-    second = _second_server(database_uri, tmp_path)
-    try:
-        with second.test_client() as client:
-            _log_in(client, bn.stranger)
-            response = client.get(f"/evidence/{uploaded.get_json()['id']}")
-    finally:
-        with second.app_context():
-            db.engine.dispose()
+    with second_server(database_uri, tmp_path) as second:
+        client = logged_in(second.test_client(), bn.stranger)
+        response = client.get(f"/evidence/{uploaded.get_json()['id']}")
     assert response.status_code == 404
 
 
@@ -121,3 +91,13 @@ def test_lists_of_files_do_not_load_their_bytes(bn, api):
     found = db.session.scalar(select(StoredFile))
     assert "data" not in found.__dict__
     assert found.data == PDF and found.size == len(PDF)
+
+
+def test_the_demo_keeps_its_evidence_files_in_the_database(runner, app, tmp_path):
+    app.config["PILOTMGR_UPLOAD_DIR"] = str(tmp_path)
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    names = set(db.session.scalars(select(Evidence.stored_name)))
+    files = {f.key: f for f in db.session.scalars(select(StoredFile))}
+    assert names and names <= set(files)
+    assert all(hashlib.sha256(files[n].data).hexdigest() == files[n].sha256 for n in names)
+    assert _files_under(tmp_path) == []
