@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 
+import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
-from config import TestConfig
+from config import TestConfig, database_url
 from pilotmgr import create_app
 from pilotmgr.core.storage import StoredFile, file_store
 from pilotmgr.extensions import db
@@ -36,19 +40,43 @@ def _evidence_before_0015(pilot, stored_name: str, data: bytes) -> None:
     db.session.commit()
 
 
-def _app(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    """A database with no tables yet: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
+        return
+    url = os.environ.get("PILOTMGR_TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("PILOTMGR_TEST_DATABASE_URL is not set")
+    server = make_url(database_url(url))
+    name = f"pm_files_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _app(uri, tmp_path):
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.sqlite'}"
+        SQLALCHEMY_DATABASE_URI = uri
         PILOTMGR_UPLOAD_DIR = str(tmp_path / "uploads")
 
     return create_app(Config)
 
 
-def test_upgrading_moves_each_file_into_the_database_and_records_one_already_missing(tmp_path):
+def test_upgrading_moves_each_file_into_the_database_and_records_one_already_missing(
+    empty_database, tmp_path
+):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
     (uploads / PRESENT).write_bytes(PDF)
-    app = _app(tmp_path)
+    app = _app(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="0013")
         pilot = factories.pilot("piloting")
@@ -65,11 +93,11 @@ def test_upgrading_moves_each_file_into_the_database_and_records_one_already_mis
         db.engine.dispose()
 
 
-def test_downgrading_gives_the_files_back_to_the_upload_folder(tmp_path):
+def test_downgrading_gives_the_files_back_to_the_upload_folder(empty_database, tmp_path):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
     (uploads / PRESENT).write_bytes(PDF)
-    app = _app(tmp_path)
+    app = _app(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="0013")
         _evidence_before_0015(factories.pilot("piloting"), PRESENT, PDF)
