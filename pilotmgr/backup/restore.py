@@ -6,6 +6,7 @@ import zipfile
 from itertools import islice
 
 from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from pilotmgr.backup.archive import BATCH, BackupError, read_manifest, read_rows, revision, tables
 from pilotmgr.backup.codec import row_decoder
@@ -77,7 +78,17 @@ def restore_backup(path, force: bool = False) -> dict:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise BackupError(f"cannot read {path}: {exc}") from None
-    with archive, db.engine.begin() as conn:
+    try:
+        with archive:
+            return _restore(archive, force)
+    except (KeyError, ValueError, DBAPIError) as exc:
+        # A damaged or edited archive: the transaction is rolled back, nothing changed.
+        detail = str(getattr(exc, "orig", None) or exc)[:300]
+        raise BackupError(f"the backup cannot be restored, nothing changed: {detail}") from None
+
+
+def _restore(archive: zipfile.ZipFile, force: bool) -> dict:
+    with db.engine.begin() as conn:
         manifest = read_manifest(archive)
         _check_shape(manifest, revision(conn))
         if has_rows(conn):

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 
+import pytest
 from sqlalchemy import func, select
 
 from config import TestConfig
@@ -92,13 +93,42 @@ def test_restore_refuses_a_database_with_data_unless_forced(runner, make, tmp_pa
     assert db.session.scalars(select(Unit.code)).all() == ["BNH"]
 
 
-def _with_manifest(source, target, **changes) -> None:
+def _rewritten(source, target, name: str, change) -> None:
+    """A copy of the backup with one member changed (dropped when `change` answers None)."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for item in old.infolist():
             data = old.read(item)
-            if item.filename == "manifest.json":
-                data = json.dumps(json.loads(data) | changes).encode()
-            new.writestr(item, data)
+            if item.filename == name:
+                data = change(data)
+            if data is not None:
+                new.writestr(item, data)
+
+
+def _with_manifest(source, target, **changes) -> None:
+    _rewritten(source, target, "manifest.json", lambda d: json.dumps(json.loads(d) | changes))
+
+
+def _dangling_pilot(data: bytes) -> bytes:
+    rows = [json.loads(line) for line in data.splitlines()]
+    return "\n".join(json.dumps(r | {"owner_id": 9999}) for r in rows).encode()
+
+
+@pytest.mark.parametrize(
+    "member, change",
+    [("tables/units.jsonl", lambda _d: None), ("tables/pilots.jsonl", _dangling_pilot)],
+    ids=["a table missing", "a row pointing at nobody"],
+)
+def test_a_damaged_backup_is_refused_and_changes_nothing(runner, make, tmp_path, member, change):
+    make.pilot("piloting")
+    _backup(runner, tmp_path / "backup.zip")
+    _rewritten(tmp_path / "backup.zip", tmp_path / "damaged.zip", member, change)
+    _empty_tables()
+
+    result = runner.invoke(args=["restore", str(tmp_path / "damaged.zip")])
+
+    assert result.exit_code == 1 and "nothing changed" in result.output
+    assert "Traceback" not in result.output and len(result.output) < 600
+    assert not any(snapshot().values())
 
 
 def test_restore_refuses_a_backup_of_another_revision_and_changes_nothing(runner, make, tmp_path):
