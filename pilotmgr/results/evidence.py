@@ -184,7 +184,14 @@ def get_evidence(user, evidence_id) -> tuple[Evidence, bytes]:
         raise NotFound()
     data = file_store().get(found.stored_name)
     if data is None:
-        raise NotFound()
+        raise NotFound(
+            str(
+                _l(
+                    "This file's content was already missing when files moved into the "
+                    "database; its name and fingerprint stay on record."
+                )
+            )
+        )
     return found, data
 
 

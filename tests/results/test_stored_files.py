@@ -101,3 +101,23 @@ def test_the_demo_keeps_its_evidence_files_in_the_database(runner, app, tmp_path
     assert names and names <= set(files)
     assert all(hashlib.sha256(files[n].data).hexdigest() == files[n].sha256 for n in names)
     assert _files_under(tmp_path) == []
+
+
+def test_a_file_missing_since_the_move_into_the_database_answers_404_saying_so(bn, login):
+    db.session.add(StoredFile(key="c" * 48, size=9, sha256="0" * 64, missing_reason="lost"))
+    db.session.add(
+        Evidence(
+            pilot_id=bn.pilot.id,
+            filename="bien-ban.pdf",
+            stored_name="c" * 48,
+            kind="pdf",
+            size=9,
+            sha256="0" * 64,
+            uploaded_by_id=bn.lead.id,
+        )
+    )
+    db.session.commit()
+    found = db.session.scalar(select(Evidence))
+    response = login(bn.lead).get(f"/evidence/{found.id}")
+    assert response.status_code == 404
+    assert "đã không còn" in response.get_data(as_text=True)
