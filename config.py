@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+#: Local state of one web server (the default SQLite database, import scratch files).
+INSTANCE_DIR = Path(os.environ.get("PILOTMGR_INSTANCE_DIR") or BASE_DIR / "instance")
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -24,6 +25,7 @@ def database_url(url: str) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    PILOTMGR_INSTANCE_DIR = str(INSTANCE_DIR)
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pilotmgr.sqlite'}")
     )
@@ -44,6 +46,11 @@ class Config:
     #: Largest spreadsheet accepted by the bulk import.
     PILOTMGR_IMPORT_MAX_MB = int(os.environ.get("PILOTMGR_IMPORT_MAX_MB", "5"))
     PILOTMGR_BASE_URL = os.environ.get("PILOTMGR_BASE_URL", "http://127.0.0.1:5000")
+    #: Evidence and regulation files live in the database ("database", the only store so
+    #: far); every web server on the database serves them.
+    PILOTMGR_FILE_STORE = os.environ.get("PILOTMGR_FILE_STORE", "database")
+    #: Scratch space of the spreadsheet import, and where evidence files lived before
+    #: migration 0015 moved them into the database.
     PILOTMGR_UPLOAD_DIR = os.environ.get("PILOTMGR_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("PILOTMGR_MAX_UPLOAD_MB", "20")) * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "vi"

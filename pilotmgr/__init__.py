@@ -30,7 +30,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(getattr(config_class, "PILOTMGR_INSTANCE_DIR", ROOT / "instance")),
         instance_relative_config=False,
     )
     app.config.from_object(config_class)

@@ -5,11 +5,12 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from pilotmgr.auth.cli import users
+    from pilotmgr.backup.cli import backup, restore
     from pilotmgr.bench.cli import bench
     from pilotmgr.dashboard.cli import digest
     from pilotmgr.demo.cli import demo
     from pilotmgr.reminders.cli import outbox, reminders, scheduler
     from pilotmgr.units.cli import units
 
-    for group in (users, units, demo, bench, reminders, outbox, scheduler, digest):
+    for group in (users, units, demo, bench, reminders, outbox, scheduler, digest, backup, restore):
         app.cli.add_command(group)

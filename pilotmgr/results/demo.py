@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import secrets
 
 from sqlalchemy import select
 
+from pilotmgr.core.storage import file_store
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi
-from pilotmgr.results.evidence import upload_dir
 from pilotmgr.results.models import Evaluation, Evidence, Measurement, Selection
 from pilotmgr.results.selection import ranking_record
 
@@ -64,8 +63,7 @@ def _evidence(pilot) -> None:
     for name, unit, day, value in rows:
         writer.writerow([name, unit, day.strftime("%d/%m/%Y"), f"{value.normalize():f}"])
     data = buffer.getvalue().encode("utf-8")
-    stored = secrets.token_hex(24)
-    (upload_dir() / stored).write_bytes(data)
+    stored = file_store().put(data)
     db.session.add(
         Evidence(
             pilot_id=pilot.id,

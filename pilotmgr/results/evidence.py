@@ -1,10 +1,9 @@
-"""Evidence files: checked by content as well as name, stored under random names, served privately."""
+"""Evidence files: checked by content as well as name, stored with the transaction, served privately."""
 
 from __future__ import annotations
 
 import hashlib
 import io
-import secrets
 import zipfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed
 from pilotmgr.core.permissions import can_edit_pilot, can_update_target, can_view_pilot, require
+from pilotmgr.core.storage import file_store
 from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
 from pilotmgr.results.models import Evidence, Measurement
@@ -69,12 +69,6 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def upload_dir() -> Path:
-    path = Path(current_app.config["PILOTMGR_UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evidence:
     require(can_record(actor, pilot), str(_l("You may not add evidence to this pilot.")))
     measurement = None
@@ -121,8 +115,7 @@ def save_file(actor, pilot, file, note: str = "", **links) -> Evidence:
                 ]
             }
         )
-    stored = secrets.token_hex(24)
-    (upload_dir() / stored).write_bytes(data)
+    stored = file_store().put(data)
     found = Evidence(
         pilot_id=pilot.id,
         filename=name,
@@ -184,15 +177,22 @@ def find_evidence(user, evidence_id) -> tuple[Evidence, object]:
     return found, pilot
 
 
-def get_evidence(user, evidence_id) -> tuple[Evidence, Path]:
-    """A file to download: a retracted one is no longer offered."""
+def get_evidence(user, evidence_id) -> tuple[Evidence, bytes]:
+    """A file to download with its bytes: a retracted or missing one is not offered."""
     found, _pilot = find_evidence(user, evidence_id)
     if found.retracted_at is not None:
         raise NotFound()
-    path = upload_dir() / found.stored_name
-    if not path.is_file():
-        raise NotFound()
-    return found, path
+    data = file_store().get(found.stored_name)
+    if data is None:
+        raise NotFound(
+            str(
+                _l(
+                    "This file's content was already missing when files moved into the "
+                    "database; its name and fingerprint stay on record."
+                )
+            )
+        )
+    return found, data
 
 
 #: Once a pilot is scaled or closed its record is final: nothing is retracted any more.

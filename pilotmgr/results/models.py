@@ -88,7 +88,7 @@ class KpiVerdict(TimestampMixin, db.Model):
 
 
 class Evidence(TimestampMixin, db.Model):
-    """A file backing a pilot's results; stored outside the static folder under a random name."""
+    """A file backing a pilot's results; its bytes are a `stored_files` row, under a random key."""
 
     __tablename__ = "evidence"
 
@@ -108,7 +108,10 @@ class Evidence(TimestampMixin, db.Model):
     #: "regulation" for the file of the regulation that makes a rolled-out model mandatory.
     purpose: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     filename: Mapped[str] = mapped_column(String(255), nullable=False)
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    #: The key of the file's bytes in `stored_files` (see pilotmgr.core.storage).
+    stored_name: Mapped[str] = mapped_column(
+        ForeignKey("stored_files.key"), unique=True, nullable=False
+    )
     kind: Mapped[str] = mapped_column(String(8), nullable=False)
     size: Mapped[int] = mapped_column(nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)

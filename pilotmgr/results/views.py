@@ -7,6 +7,8 @@ page's forms through `pilots.views.detail_page(..., page_forms={name: form}, sta
 
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -195,9 +197,14 @@ def retract(evidence_id):
 @bp.get("/evidence/<int:evidence_id>")
 @login_required
 def download(evidence_id):
-    found, path = evidence.get_evidence(current_user, evidence_id)
+    found, data = evidence.get_evidence(current_user, evidence_id)
     return send_file(
-        path, mimetype=MIMETYPES[found.kind], as_attachment=True, download_name=found.filename
+        io.BytesIO(data),
+        mimetype=MIMETYPES[found.kind],
+        as_attachment=True,
+        download_name=found.filename,
+        etag=found.sha256,
+        last_modified=found.created_at,
     )
 
 

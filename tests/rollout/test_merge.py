@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.audit import HistoryEntry
+from pilotmgr.core.storage import file_store
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task
 from pilotmgr.pilots.tasks import update_task
@@ -36,7 +37,7 @@ def test_merging_moves_everything_and_history_still_shows_the_old_unit(org, make
             pilot_id=org.pilot.id,
             rollout_target_id=both_a.id,
             filename="bien-ban.pdf",
-            stored_name="x" * 48,
+            stored_name=file_store().put(b"%PDF-1.4 x"),
             kind="pdf",
             size=10,
             sha256="0" * 64,

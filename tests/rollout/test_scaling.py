@@ -12,6 +12,7 @@ from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.regulation import add_months
 from tests.api.conftest import assert_problem
 from tests.rollout.conftest import add_target
+from tests.servers import logged_in, second_server
 
 REGULATION = {
     "number": "15/2026/QĐ-UBND",
@@ -72,6 +73,32 @@ def test_months_are_added_as_calendar_months():
 
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2026, 1, 15), 6) == date(2026, 7, 15)
+
+
+def test_the_regulation_file_downloads_byte_for_byte_from_another_server(
+    org, login, make, database_uri, tmp_path
+):
+    _rolling(org, make, "done")
+    client = login(org.head)
+    data = b"%PDF-1.4 quyet dinh\n" + bytes(range(256)) * 4
+    client.post(
+        f"/pilots/{org.pilot.id}/regulation",
+        data={
+            "csrf_token": client.csrf,
+            **REGULATION,
+            "file": (io.BytesIO(data), "Quyết định.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    found = db.session.scalar(select(Evidence).where(Evidence.purpose == "regulation"))
+    with second_server(database_uri, tmp_path) as second:
+        response = logged_in(second.test_client(), org.lead).get(f"/evidence/{found.id}")
+    assert response.status_code == 200 and response.data == data
+    assert response.mimetype == "application/pdf"
+    assert (
+        "filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh.pdf"
+        in response.headers["Content-Disposition"]
+    )
 
 
 def test_a_head_records_the_regulation_with_its_file_on_the_web(org, login, make, api):
