@@ -60,16 +60,25 @@ def _rollout_clauses(user):
     )
 
 
-def can_view_pilot(user, pilot) -> bool:
+def _sees_pilot_itself(user, pilot) -> bool:
+    """Admins, the owner, the pilot's unit and those above it, and its tasks' assignees."""
     from pilotmgr.extensions import db
     from pilotmgr.pilots.models import Task
-    from pilotmgr.rollout.models import RolloutTarget
 
     if is_admin(user) or pilot.owner_id == user.id or in_subtree(pilot.unit, user.unit):
         return True
-    if db.session.scalar(
-        select(exists().where(Task.pilot_id == pilot.id, Task.assignee_id == user.id))
-    ):
+    return bool(
+        db.session.scalar(
+            select(exists().where(Task.pilot_id == pilot.id, Task.assignee_id == user.id))
+        )
+    )
+
+
+def can_view_pilot(user, pilot) -> bool:
+    from pilotmgr.extensions import db
+    from pilotmgr.rollout.models import RolloutTarget
+
+    if _sees_pilot_itself(user, pilot):
         return True
     # A target unit sees the pilot it must roll out: its guide, formula and its own target.
     return db.session.scalar(
@@ -83,6 +92,15 @@ def can_view_pilot(user, pilot) -> bool:
             )
         )
     )
+
+
+def can_view_target(user, target) -> bool:
+    """One target's page and files: its unit (and the units above it), its responsible person,
+    and whoever sees the pilot itself. Another target unit of the same pilot sees the board's
+    summary row, not this target's page, notes history or evidence."""
+    if target.responsible_id == user.id or in_subtree(target.unit, user.unit):
+        return True
+    return _sees_pilot_itself(user, target.pilot)
 
 
 def can_edit_pilot(user, pilot) -> bool:

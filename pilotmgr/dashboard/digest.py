@@ -77,7 +77,9 @@ def summary(head: User, now: datetime) -> dict:
     funnel = leaders.funnel(scope)
     moved_total, moved = _moved(scope, now - timedelta(days=7))
     tasks_total, tasks = leaders.overdue_tasks(scope)
-    targets_total, _targets = leaders.overdue_targets(scope)
+    # Late targets count where the work is too: a province head reads his province's late
+    # target of a ministry pilot (leaders.overdue_targets).
+    targets_total, targets = leaders.overdue_targets(scope)
     plus_one = leaders.plus_one_coverage(scope, current_programme())
     return {
         "head": head,
@@ -98,6 +100,7 @@ def summary(head: User, now: datetime) -> dict:
         "late_tasks": tasks_total,
         "worst_tasks": tasks[:5],
         "late_targets": targets_total,
+        "worst_targets": targets[:5],
         "waiting": leaders.awaiting_decision(scope, funnel.counts),
         "bare_units": [u.name for u in plus_one["units"]],
         "bare_heads": [h.name for h in plus_one["heads"]],

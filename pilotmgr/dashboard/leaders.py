@@ -175,14 +175,21 @@ def _oldest_ids(status: str, conditions: list):
 
 
 def overdue_targets(scope) -> tuple[int, list]:
-    """Open rollout targets of an opened wave past their due date, worst first."""
+    """Open rollout targets of an opened wave past their due date, worst first.
+
+    In scope by where the work is as well as by the pilot (Scope.target_clauses): a province
+    head sees his province's late target of a ministry pilot, not the other provinces'.
+    """
     late = and_(
+        Pilot.stage == "rolling_out",
         RolloutTarget.status != "done",
         RolloutTarget.wave <= Pilot.rollout_open_wave,
         RolloutTarget.due_date < scope.today,
     )
-    base = _scoped(
-        select(RolloutTarget).join(Pilot, Pilot.id == RolloutTarget.pilot_id).where(late), scope
+    base = (
+        select(RolloutTarget)
+        .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
+        .where(late, *scope.target_clauses())
     )
     # The total rides along with the worst few (a window count over every late target).
     rows = db.session.execute(
@@ -206,7 +213,8 @@ def overdue_targets(scope) -> tuple[int, list]:
 
 def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
     """How many pilots are rolling out, and (pilot id, title, Coverage) of the `limit` least
-    advanced (lowest percentage done, then most overdue targets first).
+    advanced (lowest percentage done, then most overdue targets first). A pilot of another
+    unit rolled out into the scope is counted over the scope's targets only.
 
     The counts and the ranking are done by the database: one grouped query, whatever the
     number of rolling-out pilots or targets.
@@ -234,7 +242,7 @@ def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
             _count(RolloutTarget.status == "blocked").label("blocked"),
         )
         .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
-        .where(Pilot.stage == "rolling_out", *scope.pilot_clauses())
+        .where(Pilot.stage == "rolling_out", *scope.target_clauses())
         .group_by(RolloutTarget.pilot_id)
         .subquery()
     )
@@ -242,16 +250,19 @@ def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
     total, done_n = counts[0], counts[1]
     # Coverage.percent: done × 100 ÷ total, rounded down (integer division in both databases).
     percent = case((total > 0, done_n * 100 / total), else_=0)
-    rows = db.session.execute(
-        _scoped(
-            select(Pilot.id, Pilot.title, *counts, func.count().over())
-            .outerjoin(per_pilot, per_pilot.c.pilot_id == Pilot.id)
-            .where(Pilot.stage == "rolling_out")
-            .order_by(percent, counts[3].desc(), Pilot.id)
-            .limit(limit),
-            scope,
-        )
-    ).all()
+    query = (
+        select(Pilot.id, Pilot.title, *counts, func.count().over())
+        .outerjoin(per_pilot, per_pilot.c.pilot_id == Pilot.id)
+        .where(Pilot.stage == "rolling_out")
+        .order_by(percent, counts[3].desc(), Pilot.id)
+        .limit(limit)
+    )
+    clauses = scope.pilot_clauses()
+    if clauses:
+        # The scope's own pilots (every target counted), and pilots rolled out into the scope
+        # from elsewhere (only the targets in the scope counted).
+        query = query.where(or_(and_(*clauses), per_pilot.c.pilot_id.is_not(None)))
+    rows = db.session.execute(query).all()
     found = rows[0][-1] if rows else 0
     return int(found), [(r[0], r[1], Coverage(*(int(n) for n in r[2:-1]))) for r in rows]
 

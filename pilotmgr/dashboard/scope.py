@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from pilotmgr.auth.models import Role
 from pilotmgr.core.clock import local_today, local_zone
@@ -16,6 +16,7 @@ from pilotmgr.core.forms import parse_day
 from pilotmgr.core.permissions import in_subtree, is_admin
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Pilot, Programme
+from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
 #: The period the scoreboard and "what moved" cover when none is chosen.
@@ -40,13 +41,26 @@ class Scope:
         clauses = []
         if self.root is not None:
             clauses.append(Pilot.unit_id.in_(unit_ids(self.root)))
-        if self.programme is not None:
-            clauses.append(
-                Pilot.challenge_id.in_(
-                    select(Challenge.id).where(Challenge.programme_id == self.programme.id)
-                )
+        return clauses + self._programme_clauses()
+
+    def _programme_clauses(self) -> list:
+        if self.programme is None:
+            return []
+        return [
+            Pilot.challenge_id.in_(
+                select(Challenge.id).where(Challenge.programme_id == self.programme.id)
             )
-        return clauses
+        ]
+
+    def target_clauses(self) -> list:
+        """WHERE conditions on RolloutTarget joined to its Pilot: a target counts where the work
+        is (for the heads of its unit and above) as well as where the pilot is (for the heads
+        of the pilot's unit); a programme filter goes by the pilot."""
+        clauses = []
+        if self.root is not None:
+            ids = unit_ids(self.root)
+            clauses.append(or_(Pilot.unit_id.in_(ids), RolloutTarget.unit_id.in_(ids)))
+        return clauses + self._programme_clauses()
 
     def list_args(self, **extra) -> dict:
         """Query arguments of the pilot list showing the same pilots (for every figure's link)."""

@@ -1,7 +1,11 @@
-"""The scoreboard: per unit and per owner, who finishes tasks on time over the period.
+"""The scoreboard: per unit and per person, who finishes work on time over the period.
 
 The rule (also written on the page):
-- tasks counted: those due in the period (up to today), not cancelled, of pilots in scope;
+- tasks counted: those due in the period (up to today), not cancelled, of pilots in scope,
+  for the pilot's unit and owner;
+- rollout targets counted: those of an approved rollout (opened waves) due in the period, for
+  the target's unit and its responsible person; in scope where the work is as well as where
+  the pilot is (a province head's board holds his province's targets of a ministry pilot);
 - on time: done, with the completion day (local time) on or before the due date;
 - on-time rate: on time / counted;
 - overdue: counted tasks still open after their due date;
@@ -16,7 +20,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, Integer, and_, column, func, literal, select, text
+from sqlalchemy import Date, Integer, and_, column, func, literal, or_, select, text
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
@@ -24,6 +28,7 @@ from pilotmgr.extensions import db
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
 from pilotmgr.reminders.models import CalendarDay
 from pilotmgr.reminders.workdays import WorkCalendar
+from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
 
@@ -109,11 +114,43 @@ def _working_day_index(first: date, last: date):
 
 
 def scoreboard(scope) -> dict[str, list[Score]]:
-    """Ranked scores per unit (the pilot's unit) and per owner (the pilot's owner)."""
+    """Ranked scores per unit and per person: a task counts for its pilot's unit and owner, a
+    rollout target for its own unit and the person responsible for it (where the work is)."""
     last = min(scope.end, scope.today)
     if scope.start > last:
         return {"units": [], "owners": []}
     index, n_today = _working_day_index(scope.start - timedelta(days=1), scope.today)
+    units: dict[int, Score] = {}
+    owners: dict[int, Score] = {}
+    for row in (
+        *_task_rows(scope, index, n_today, last),
+        *_target_rows(scope, index, n_today, last),
+    ):
+        unit_id, unit_name, unit_code, owner_id, owner_name, owner_email = row[:6]
+        figures = [int(n or 0) for n in row[6:]]
+        _add(units, unit_id, unit_name, unit_code, figures)
+        if owner_id is not None:  # a target nobody answers for yet counts for its unit only
+            _add(owners, owner_id, owner_name, owner_email, figures)
+    return {
+        "units": sorted(units.values(), key=Score.rank_key),
+        "owners": sorted(owners.values(), key=Score.rank_key),
+    }
+
+
+def _add(board: dict, key: int, name: str, link: str, figures: list[int]) -> None:
+    score = board.get(key)
+    if score is None:
+        score = board[key] = Score(key, name, link)
+    due, good, over, late_n, delay = figures
+    score.due += due
+    score.on_time += good
+    score.overdue += over
+    score.late += late_n
+    score.delay_days += delay
+
+
+def _task_rows(scope, index, n_today: int, last: date) -> list:
+    """(unit, owner, due, on time, overdue, late, delay) per pilot unit and owner, from tasks."""
     due_n, end_n = index.alias("due_n"), index.alias("end_n")
     is_done = Task.status == "done"
     # Done on or before the due date (local days): done before the due date's local day ends.
@@ -167,24 +204,50 @@ def scoreboard(scope) -> dict[str, list[Score]]:
         .join(User, User.id == Pilot.owner_id)
         .group_by(Pilot.unit_id, Unit.name, Unit.code, Pilot.owner_id, User.name, User.email)
     )
-    units: dict[int, Score] = {}
-    owners: dict[int, Score] = {}
-    for row in db.session.execute(query):
-        unit_id, unit_name, unit_code, owner_id, owner_name, owner_email = row[:6]
-        due, good, over, late_n, delay = (int(n) for n in row[6:])
-        for board, key, name, link in (
-            (units, unit_id, unit_name, unit_code),
-            (owners, owner_id, owner_name, owner_email),
-        ):
-            score = board.get(key)
-            if score is None:
-                score = board[key] = Score(key, name, link)
-            score.due += due
-            score.on_time += good
-            score.overdue += over
-            score.late += late_n
-            score.delay_days += delay
-    return {
-        "units": sorted(units.values(), key=Score.rank_key),
-        "owners": sorted(owners.values(), key=Score.rank_key),
-    }
+    return db.session.execute(query).all()
+
+
+def _target_rows(scope, index, n_today: int, last: date) -> list:
+    """The same figures per target unit and responsible person, from rollout targets of an
+    approved rollout (opened waves) due in the period; one grouped query."""
+    due_n, end_n = index.alias("due_n"), index.alias("end_n")
+    target = RolloutTarget
+    is_done = target.status == "done"
+    # done_on is already a local day: on time when it is not after the due date.
+    on_time = and_(is_done, target.done_on <= target.due_date)
+    done_late = and_(is_done, target.done_on > target.due_date)
+    overdue = and_(~is_done, target.due_date < scope.today)
+    delay = func.coalesce(
+        func.sum(literal(n_today, Integer) - due_n.c.n).filter(overdue), 0
+    ) + func.coalesce(func.sum(end_n.c.n - due_n.c.n), 0)
+    query = (
+        select(
+            target.unit_id,
+            Unit.name,
+            Unit.code,
+            target.responsible_id,
+            User.name,
+            User.email,
+            func.count(),
+            func.count().filter(on_time),
+            func.count().filter(overdue),
+            func.count().filter(or_(overdue, done_late)),
+            delay,
+        )
+        .join(Pilot, Pilot.id == target.pilot_id)
+        .join(Unit, Unit.id == target.unit_id)
+        .outerjoin(User, User.id == target.responsible_id)
+        .join(due_n, due_n.c.day == target.due_date)
+        .outerjoin(end_n, and_(done_late, end_n.c.day == target.done_on))
+        .where(
+            target.due_date >= scope.start,
+            target.due_date <= last,
+            target.wave <= Pilot.rollout_open_wave,
+            Pilot.stage.in_(("rolling_out", "scaled")),
+            *scope.target_clauses(),
+        )
+        .group_by(
+            target.unit_id, Unit.name, Unit.code, target.responsible_id, User.name, User.email
+        )
+    )
+    return db.session.execute(query).all()

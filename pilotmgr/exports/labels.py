@@ -31,7 +31,7 @@ TARGET_STATUS = {
     "done": _l("done"),
     "blocked": _l("blocked"),
 }
-RANKED_BY = {"unit": _l("By unit"), "owner": _l("By owner")}
+RANKED_BY = {"unit": _l("By unit"), "owner": _l("By person")}
 STAGE, OUTCOME = STAGE_LABELS, OUTCOME_LABELS
 #: The header of the code column beside each labelled column.
 CODE_HEADERS = {

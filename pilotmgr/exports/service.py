@@ -226,7 +226,7 @@ def scoreboard(user, args):
         (_("Ranked by"), L.RANKED_BY),
         _("Rank"),
         _("Name"),
-        _("Tasks due"),
+        _("Due (tasks and rollout targets)"),
         _("On time"),
         _("On-time rate (percent)"),
         _("Overdue"),

@@ -10,7 +10,9 @@ from pilotmgr.core.clock import local_today
 from pilotmgr.core.formats import format_day
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
+from pilotmgr.pilots.guards import open_target_units
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Task
+from pilotmgr.pilots.naming import SHOWN, name_list, quoted
 from pilotmgr.rollout.models import RolloutTarget
 
 
@@ -29,28 +31,31 @@ def _closing(actor, pilot, request_) -> list:
             outcome=lifecycle.OUTCOME_LABELS.get(request_.outcome, ""),
         )
     ]
+    is_open = (Task.pilot_id == pilot.id, Task.status.in_(OPEN_TASK_STATUSES))
+    n_tasks = db.session.scalar(select(func.count()).select_from(Task).where(*is_open)) or 0
+    # The first ten by due date, named; the rest counted (a pilot may have hundreds).
     open_tasks = db.session.scalars(
-        select(Task.title)
-        .where(Task.pilot_id == pilot.id, Task.status.in_(OPEN_TASK_STATUSES))
-        .order_by(Task.due_date, Task.id)
+        select(Task.title).where(*is_open).order_by(Task.due_date, Task.id).limit(SHOWN)
     ).all()
-    if open_tasks:
+    if n_tasks:
         lines.append(
             _l(
                 "Its %(n)s open tasks stop and nobody is reminded of them any more: %(titles)s.",
-                n=len(open_tasks),
-                titles="; ".join(open_tasks),
+                n=n_tasks,
+                titles=name_list([quoted(t) for t in open_tasks], n_tasks, "tasks"),
             )
         )
     else:
         lines.append(_l("It has no open task."))
-    open_targets = db.session.scalar(
-        select(func.count())
-        .select_from(RolloutTarget)
-        .where(RolloutTarget.pilot_id == pilot.id, RolloutTarget.status != "done")
-    )
-    if open_targets:
-        lines.append(_l("Its %(n)s rollout targets not yet done stop.", n=open_targets))
+    n_targets, units = open_target_units(pilot.id)
+    if n_targets:
+        lines.append(
+            _l(
+                "Its %(n)s rollout targets not yet done stop: %(units)s.",
+                n=n_targets,
+                units=name_list(units, n_targets, "units"),
+            )
+        )
     if request_.lessons.strip():
         lines.append(_l("The lessons learned go into the lessons library."))
     if pilot.owner_id != actor.id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from blinker import Namespace
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from pilotmgr.core import audit
@@ -75,15 +76,7 @@ def check(
     if step is not None:
         candidates = [t for t in candidates if t.name == step]
     if not candidates:
-        raise GuardFailed(
-            [
-                _l(
-                    "A pilot cannot move from “%(a)s” to “%(b)s”.",
-                    a=lifecycle.STAGE_LABELS[pilot.stage],
-                    b=lifecycle.STAGE_LABELS[target],
-                )
-            ]
-        )
+        raise GuardFailed([_cannot_move(pilot.stage, target)])
     roles = lifecycle.actor_roles(actor, pilot)
     allowed = [t for t in candidates if roles & t.actors]
     if target == "closed":
@@ -91,12 +84,39 @@ def check(
             raise ValidationFailed({"outcome": [str(_l("Say why the pilot is closed."))]})
         allowed = [t for t in allowed if request.outcome in t.outcomes]
     if not allowed:
-        raise PermissionDenied(str(_l("You may not take this step for this pilot.")))
+        raise PermissionDenied(_who_may(pilot, candidates))
     transition = allowed[0]
     missing = transition.guard(pilot, request)
     if missing:
         raise GuardFailed(missing)
     return transition
+
+
+def _cannot_move(stage: str, target: str) -> str:
+    """Which stages the pilot can move to from here, since not the one asked."""
+    labels = lifecycle.STAGE_LABELS
+    reachable = dict.fromkeys(str(labels[t.target]) for t in lifecycle.transitions_from(stage))
+    text = _("A pilot cannot move from “%(a)s” to “%(b)s”.", a=labels[stage], b=labels[target])
+    if not reachable:
+        return text
+    stages = ", ".join(f"“{name}”" for name in reachable)
+    then = _("From here it can move to %(stages)s.", stages=stages)
+    return f"{text} {then}"
+
+
+def _who_may(pilot, candidates) -> str:
+    """Who may take the step: the owner, by name, and/or the heads of the pilot's unit (both
+    shown on the pilot's page to whoever sees the pilot)."""
+    actors = set().union(*(t.actors for t in candidates))
+    who = []
+    if "owner" in actors and pilot.owner is not None:
+        who.append(_("its owner (%(name)s)", name=pilot.owner.name))
+    if "head" in actors:
+        who.append(_("a head of %(unit)s or of a unit above it", unit=pilot.unit.name))
+    if not who:
+        return _("You may not take this step for this pilot.")
+    either = _("%(a)s or %(b)s", a=who[0], b=who[1]) if len(who) > 1 else who[0]
+    return _("You may not take this step for this pilot: only %(who)s may.", who=either)
 
 
 def dry_run(actor, pilot, data: Mapping) -> tuple[lifecycle.Transition, Request]:

@@ -15,7 +15,13 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed
-from pilotmgr.core.permissions import can_edit_pilot, can_update_target, can_view_pilot, require
+from pilotmgr.core.permissions import (
+    can_edit_pilot,
+    can_update_target,
+    can_view_pilot,
+    can_view_target,
+    require,
+)
 from pilotmgr.core.storage import file_store
 from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
@@ -174,6 +180,14 @@ def find_evidence(user, evidence_id) -> tuple[Evidence, object]:
     pilot = db.session.get(Pilot, found.pilot_id) if found else None
     if pilot is None or not can_view_pilot(user, pilot):
         raise NotFound()
+    if found.rollout_target_id is not None:
+        # A target's file belongs to that target: another target unit of the pilot sees the
+        # pilot, not this file.
+        from pilotmgr.rollout.models import RolloutTarget
+
+        target = db.session.get(RolloutTarget, found.rollout_target_id)
+        if target is None or not can_view_target(user, target):
+            raise NotFound()
     return found, pilot
 
 

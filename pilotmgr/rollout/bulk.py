@@ -107,5 +107,11 @@ def _bulk_refusal(target, version, status, may, head, pilot) -> str | None:
     if version is not None and version != target.version:
         return str(_l("someone else changed it in the meantime; reload the board."))
     if status != target.status and target.wave > pilot.rollout_open_wave and not head:
-        return str(_l("its wave is not open yet."))
+        return str(
+            _l(
+                "its wave %(wave)s is not open yet (open: up to wave %(open)s).",
+                wave=target.wave,
+                open=pilot.rollout_open_wave,
+            )
+        )
     return None

@@ -21,14 +21,16 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.formats import format_day
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.naming import SHOWN, quoted
 from pilotmgr.pilots.service import find_unit, find_user
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.rollout.notices import tell_responsible
-from pilotmgr.rollout.service import heads_of, require_planner
+from pilotmgr.rollout.service import STATUS_LABELS, heads_of, require_planner
 from pilotmgr.units.models import Unit
 
 LEVEL_LABELS = {
@@ -241,15 +243,35 @@ def plan_targets(actor, pilot: Pilot, data: Mapping) -> list[RolloutTarget]:
 
 def why_not_removable(target: RolloutTarget) -> str | None:
     """A target may leave the plan only before anything happened to it."""
-    if target.status != "planned" or target.done_on is not None:
-        return str(_l("Only a target that has not started can be removed."))
+    if target.status != "planned":
+        return str(
+            _l(
+                "Only a target that has not started can be removed; this one is “%(status)s”.",
+                status=STATUS_LABELS[target.status],
+            )
+        )
+    if target.done_on is not None:
+        return str(
+            _l(
+                "Only a target that has not started can be removed; this one was done on %(day)s.",
+                day=format_day(target.done_on),
+            )
+        )
     if target.note.strip():
         return str(_l("This target already has a note: it has started."))
-    has_file = db.session.scalar(
-        select(Evidence.id).where(Evidence.rollout_target_id == target.id).limit(1)
-    )
-    if has_file is not None:
-        return str(_l("This target already has evidence: it has started."))
+    files = db.session.scalars(
+        select(Evidence.filename)
+        .where(Evidence.rollout_target_id == target.id)
+        .order_by(Evidence.id)
+        .limit(SHOWN)
+    ).all()
+    if files:
+        return str(
+            _l(
+                "This target already has evidence (%(files)s): it has started.",
+                files=", ".join(quoted(f) for f in files),
+            )
+        )
     return None
 
 

@@ -19,7 +19,7 @@ from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_ver
 from pilotmgr.core.permissions import (
     can_plan_rollout,
     can_update_target,
-    can_view_pilot,
+    can_view_target,
     has_authority,
     require,
 )
@@ -55,9 +55,9 @@ def update_fields() -> dict[str, v.Field]:
 
 
 def get_target(user, target_id) -> RolloutTarget:
-    """The target, if the user may see its pilot; otherwise 404 as if it did not exist."""
+    """The target, if the user may see it; otherwise 404 as if it did not exist."""
     found = db.session.get(RolloutTarget, n) if (n := v.row_id(target_id)) else None
-    if found is None or not can_view_pilot(user, found.pilot):
+    if found is None or not can_view_target(user, found):
         raise NotFound(str(_l("No such rollout target.")))
     return found
 
@@ -168,7 +168,16 @@ def update_target(actor, target: RolloutTarget, data: Mapping) -> RolloutTarget:
     status = values.get("status") or target.status
     opened = target.wave <= pilot.rollout_open_wave or has_authority(actor, pilot.unit)
     if status != target.status and not opened:
-        raise Conflict(str(_l("This target's wave is not open yet.")))
+        raise Conflict(
+            str(
+                _l(
+                    "This target is in wave %(wave)s, which is not open yet (open: up to wave"
+                    " %(open)s).",
+                    wave=target.wave,
+                    open=pilot.rollout_open_wave,
+                )
+            )
+        )
     reason = values.get("blocked_reason")
     reason = (target.blocked_reason if reason is None else reason).strip()
     if status == "blocked" and not reason:

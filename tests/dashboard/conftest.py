@@ -11,6 +11,8 @@ Tasks (today = 2027-03-10):
   p1 t4 due 2027-03-15, open                   not yet due: not counted
   p1 t5 due 2027-03-07, cancelled              not counted
   q1 tq due 2027-03-07, open                   overdue (outside P)
+Rollout targets of p4 (P-D's pilot): P-D done on its due day (today); Q planned, due
+  2027-03-01, overdue. Both count for P (the pilot's side); Q's also for Q (where the work is).
 History: p3 created 30 days ago, draft→proposed 20 days ago, →piloting 15, →evaluating 10;
          p2 created 8 days ago, draft→proposed 5 days ago.
   → average days: draft (10 + 3) / 2 = 6.5, proposed 5, piloting 5.

@@ -41,7 +41,9 @@ def test_each_head_gets_one_digest_a_week_with_a_readable_pdf(world, smtp):  # n
     assert "Tỉnh Bắc Ninh" in mail["Subject"] and "11" in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()
     assert "Lắp đặt máy tính tiền" in text  # what is late
-    assert "Sổ sức khỏe điện tử" not in text and "Quảng Ninh" not in text
+    # Nothing of Quảng Ninh's own pilot; its target of Bắc Ninh's pilot p4 is Bắc Ninh's to see.
+    assert "Sổ sức khỏe điện tử" not in text and "Tuyên truyền tại Quảng Ninh" not in text
+    assert "Tỉnh Quảng Ninh (Cao Thị Hạnh) — Thanh toán viện phí QR" in text
     (attachment,) = list(mail.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == "pilotmgr-2027-W11.pdf"

@@ -66,11 +66,15 @@ def test_tasks_kpis_targets_and_scoreboard_exports(world, login):
     assert board[0][:3] == ["Xếp hạng theo", "Mã cách xếp hạng", "Hạng"]
     assert [r[:2] for r in board[1:]] == [
         ["Theo đơn vị", "unit"],
+        ["Theo đơn vị", "unit"],
         ["Theo người phụ trách", "owner"],
     ]
+    # p4's targets count for their units and their responsible person: P-D's, done on the day
+    # it was due (on time), and Q's, open since 1 March (7 working days late).
     assert [r[3:9] for r in board[1:]] == [
-        ["Sở Khoa học và Công nghệ Bắc Ninh", 3, 1, 33.3, 1, 3.0],
-        ["Cao Thị Hạnh", 3, 1, 33.3, 1, 3.0],
+        ["Sở Khoa học và Công nghệ Bắc Ninh", 4, 2, 50.0, 1, 3.0],
+        ["Tỉnh Quảng Ninh", 1, 0, 0.0, 1, 7.0],
+        ["Cao Thị Hạnh", 5, 2, 40.0, 2, 4.3],
     ]
 
 

@@ -53,20 +53,36 @@ def test_overdue_tasks_and_targets_worst_first(app, world):
 
 def test_the_scoreboard_follows_its_rule(app, world):
     scores = _board(app, world.head_p)["scores"]
-    (units, (unit,)), (owners, (owner,)) = scores["units"], scores["owners"]
-    assert units == owners == 1
-    for score in (unit, owner):
-        assert (score.due, score.on_time, score.overdue) == (3, 1, 1)
-        assert score.rate == 33.3
-        assert score.average_delay == 3.0
+    (units, (unit, target_unit)), (owners, (owner,)) = scores["units"], scores["owners"]
+    assert units == 2 and owners == 1
+    # P-D: its three tasks (1 on time, 1 overdue by 3 working days, 1 done 3 days late) and
+    # p4's target there, done on its due day.
+    assert (unit.due, unit.on_time, unit.overdue, unit.rate, unit.average_delay) == (
+        4,
+        2,
+        1,
+        50.0,
+        3.0,
+    )
+    # Q: p4's target there, open since 1 March: 7 working days late (2–5, 8–10 March).
+    assert (target_unit.due, target_unit.overdue, target_unit.average_delay) == (1, 1, 7.0)
+    # The owner of the tasks' pilot is also responsible for both targets: (3 + 3 + 7) / 3.
+    assert (owner.due, owner.on_time, owner.overdue, owner.rate, owner.average_delay) == (
+        5,
+        2,
+        2,
+        40.0,
+        4.3,
+    )
     assert unit.name == "Sở Khoa học và Công nghệ Bắc Ninh" and owner.name == "Cao Thị Hạnh"
+    assert target_unit.name == "Tỉnh Quảng Ninh"
 
 
 def test_the_scoreboard_ranks_the_better_unit_first(app, world):
     _total, scores = _board(app, world.admin)["scores"]["units"]
-    # Q: one task due, still open → 0 %; P-D: 33.3 %.
+    # Q: one task and one rollout target due, both still open → 0 %; P-D: 50 %.
     assert [s.name for s in scores] == ["Sở Khoa học và Công nghệ Bắc Ninh", "Tỉnh Quảng Ninh"]
-    assert scores[1].rate == 0.0 and scores[1].overdue == 1
+    assert scores[1].rate == 0.0 and scores[1].overdue == 2
 
 
 def test_plus_one_coverage(app, world):

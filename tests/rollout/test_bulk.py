@@ -124,7 +124,7 @@ def test_a_later_wave_waits_for_target_units_but_not_for_heads(org, api, make, t
     response = api(org.staff_hn).post(f"/pilots/{org.pilot.id}/rollout/bulk", json=body)
     assert_problem(response, 422, "targets")
     assert response.get_json()["errors"]["targets"] == [
-        "Thành phố Hải Phòng: đợt của mục tiêu này chưa mở."
+        "Thành phố Hải Phòng: đợt 2 của mục tiêu này chưa mở (hiện đã mở đến đợt 1)."
     ]
     assert api(org.head).post(f"/pilots/{org.pilot.id}/rollout/bulk", json=body).status_code == 200
 

@@ -106,5 +106,5 @@ def test_a_started_target_page_says_why_it_cannot_be_removed(org, login, planned
     planned.status = "in_progress"
     db.session.commit()
     page = login(org.head).get(f"/rollout-targets/{planned.id}").get_data(as_text=True)
-    assert "Chỉ gỡ được mục tiêu chưa bắt đầu." in page
+    assert "Chỉ gỡ được mục tiêu chưa bắt đầu; mục tiêu này đang ở trạng thái “đang làm”." in page
     assert 'id="remove-reason"' not in page
