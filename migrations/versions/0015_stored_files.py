@@ -6,7 +6,7 @@ its name and fingerprint on record and its download answers 404 as before. The f
 folder are left where they are; they may be removed once the upgrade is checked.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 import hashlib
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
