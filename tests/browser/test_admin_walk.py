@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import log_in, log_out
 from tests.factories import PASSWORD
 
@@ -40,7 +42,7 @@ def test_an_admin_deactivates_a_user_who_is_signed_out_and_cannot_sign_in_again(
     admin.click("nav >> text=Người dùng")
     admin.fill("#filter-q", "vu thi mai")  # typed without diacritics
     admin.click("#user-filters button[type=submit]")
-    assert admin.locator("#users-table tbody tr").count() == 1
+    expect(admin.locator("#users-table tbody tr")).to_have_count(1)
     admin.click("#users-table >> text=Vũ Thị Mai")
     admin.fill("#active-reason", "Chuyển công tác sang Sở Nội vụ")
     admin.click("#deactivate-button")

@@ -158,11 +158,13 @@ def test_the_province_head_opens_his_target_but_not_another_provinces(ministry_r
 
 def test_another_provinces_target_evidence_is_not_downloadable(ministry_rollout, login, app):
     w = ministry_rollout
+    from pilotmgr.core.storage import file_store
+
     evidence = Evidence(
         pilot_id=w.pilot.id,
         rollout_target_id=w.target_q.id,
         filename="bien-ban.pdf",
-        stored_name="missing-on-disk.pdf",
+        stored_name=file_store().put(b"%PDF-1.4\n"),
         kind="pdf",
         size=10,
         sha256="0" * 64,
