@@ -188,7 +188,7 @@ def plan(user, filename: str, data: bytes) -> Plan:
     rows, pilot_refs = [], {}
     for number, cells in cells_by_row:
         kind = _kind(cells.get("kind", ""))
-        # A cell may hold line breaks (Alt+Enter in Excel); the reference is stored as it is.
+        # A cell may hold line breaks (Alt+Enter in Excel); no service checks the reference.
         reference = one_line(cells.get("reference", ""))[:80]
         row = Row(number, kind, reference, one_line(cells.get("title", "")))
         rows.append(row)
