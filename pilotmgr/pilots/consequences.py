@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from pilotmgr.core.clock import local_today
+from pilotmgr.core.clock import add_months, local_today
 from pilotmgr.core.formats import format_day
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
@@ -66,8 +66,6 @@ def _closing(actor, pilot, request_) -> list:
 
 
 def _scaling(pilot, request_) -> list:
-    from pilotmgr.rollout.regulation import add_months
-
     targets = db.session.scalar(
         select(func.count()).select_from(RolloutTarget).where(RolloutTarget.pilot_id == pilot.id)
     )

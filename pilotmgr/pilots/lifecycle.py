@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from pilotmgr.core.permissions import has_authority
-from pilotmgr.pilots.effects import Announce, Effect, deciders, open_target_people, owner
+from pilotmgr.pilots.effects import (
+    Announce,
+    Effect,
+    benefit_review,
+    deciders,
+    memo_decision,
+    new_end_date,
+    open_target_people,
+    outcome_and_lessons,
+    owner,
+    regulation,
+    rollout_decision,
+)
 
 # The guards live beside the table; their names are part of this module's interface.
 from pilotmgr.pilots.guards import (  # noqa: F401
@@ -79,7 +91,8 @@ class Transition:
     forward: bool = False
     #: The inputs a form for this step asks for, besides the comment.
     inputs: tuple[str, ...] = ()
-    #: What taking the step does besides changing the stage and the history (in this order).
+    #: What taking the step does besides changing the stage and writing its history: those
+    #: that change the pilot first (recorded with the step), then the others in this order.
     effects: tuple[Effect, ...] = ()
 
 
@@ -92,7 +105,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         readiness,
         _l("Submit for approval"),
         forward=True,
-        effects=(Announce("submitted", deciders),),
+        effects=(memo_decision, Announce("submitted", deciders)),
     ),
     Transition(
         "send_back",
@@ -101,7 +114,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({"head"}),
         needs_comment,
         _l("Send back"),
-        effects=(Announce("sent_back", owner),),
+        effects=(memo_decision, Announce("sent_back", owner)),
     ),
     Transition(
         "withdraw",
@@ -110,7 +123,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({"owner"}),
         no_guard,
         _l("Withdraw the submission"),
-        effects=(Announce("withdrawn", deciders),),
+        effects=(memo_decision, Announce("withdrawn", deciders)),
     ),
     Transition(
         "approve",
@@ -120,7 +133,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         no_guard,
         _l("Approve and start the pilot"),
         forward=True,
-        effects=(Announce("approved", owner),),
+        effects=(memo_decision, Announce("approved", owner)),
     ),
     Transition(
         "start_evaluation",
@@ -130,6 +143,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         every_kpi_measured,
         _l("Start evaluation"),
         forward=True,
+        effects=(memo_decision,),
     ),
     Transition(
         "extend",
@@ -139,7 +153,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         new_end_after_today,
         _l("Extend or re-pilot"),
         inputs=("new_end_date",),
-        effects=(Announce("extended", owner),),
+        effects=(new_end_date, memo_decision, Announce("extended", owner)),
     ),
     Transition(
         "select",
@@ -149,7 +163,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         has_evaluation,
         _l("Select as successful"),
         forward=True,
-        effects=(Announce("selected", owner),),
+        effects=(memo_decision, Announce("selected", owner)),
     ),
     Transition(
         "approve_rollout",
@@ -160,7 +174,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Approve rollout"),
         forward=True,
         inputs=("decision_number", "decision_date"),
-        effects=(Announce("rollout_approved", owner, open_target_people),),
+        effects=(
+            rollout_decision,
+            memo_decision,
+            Announce("rollout_approved", owner, open_target_people),
+        ),
     ),
     Transition(
         "scale",
@@ -171,7 +189,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Mark as scaled"),
         forward=True,
         inputs=("regulation",),
-        effects=(Announce("scaled", owner),),
+        effects=(regulation, benefit_review, memo_decision, Announce("scaled", owner)),
     ),
     Transition(
         "close",
@@ -182,7 +200,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Close the pilot"),
         outcomes=frozenset(OUTCOMES),
         inputs=("outcome", "lessons"),
-        effects=(Announce("closed", owner),),
+        effects=(outcome_and_lessons, memo_decision, Announce("closed", owner)),
     ),
     Transition(
         "stop",
@@ -193,6 +211,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Stop the pilot"),
         outcomes=frozenset({"stopped"}),
         inputs=("outcome",),
+        effects=(outcome_and_lessons, memo_decision),
     ),
 )
 STEPS = {t.name: t for t in TRANSITIONS}

@@ -16,7 +16,7 @@ from pilotmgr.core.pagination import page_args
 from pilotmgr.core.permissions import can_plan_rollout, can_update_target
 from pilotmgr.core.web import commit
 from pilotmgr.pilots import service as pilots
-from pilotmgr.rollout import board, bulk, planning, regulation, service  # noqa: F401
+from pilotmgr.rollout import board, bulk, planning, regulation, service
 from pilotmgr.rollout.forms import (
     BulkUpdateForm,
     GuideForm,
