@@ -28,6 +28,7 @@ from sqlalchemy import event, select
 from config import Config
 from pilotmgr.bench.seed import Seeded, seed
 from pilotmgr.extensions import db
+from pilotmgr.pilots.stages import Stage
 
 FEATURES = ("results", "reminders", "rollout", "memos", "dashboard")
 SMALL_N = 100
@@ -232,7 +233,7 @@ def core_pages(ctx: BenchContext) -> None:
     pairs: dict[tuple[str, int], int] = {}
     for p in ctx.pilots:
         pairs[(p.stage, p.province_id)] = pairs.get((p.stage, p.province_id), 0) + 1
-    stage, province_id = max(pairs, key=lambda k: (k[0] == "piloting", pairs[k], -k[1]))
+    stage, province_id = max(pairs, key=lambda k: (k[0] == Stage.piloting, pairs[k], -k[1]))
     province = db.session.get(Unit, province_id)
     detail = next(p for p in ctx.pilots if p.stage == stage and p.province_id == province_id)
 

@@ -7,6 +7,7 @@ from sqlalchemy import exists, or_, select
 
 from pilotmgr.auth.models import Role
 from pilotmgr.core.errors import NotFound, PermissionDenied
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.models import Unit
 
 
@@ -105,7 +106,7 @@ def can_view_target(user, target) -> bool:
 
 def can_edit_pilot(user, pilot) -> bool:
     """The owner and heads with authority may edit a pilot until it is scaled or closed."""
-    if pilot.stage in ("scaled", "closed"):
+    if pilot.stage in (Stage.scaled, Stage.closed):
         return False
     return pilot.owner_id == user.id or has_authority(user, pilot.unit)
 
@@ -122,7 +123,7 @@ def can_update_task(user, task, pilot) -> bool:
 
 def can_plan_rollout(user, pilot) -> bool:
     """The owner and heads with authority draw up the rollout plan while it can still change."""
-    if pilot.stage not in ("selected", "rolling_out"):
+    if pilot.stage not in (Stage.selected, Stage.rolling_out):
         return False
     return pilot.owner_id == user.id or has_authority(user, pilot.unit)
 
@@ -138,11 +139,11 @@ def can_update_target(user, target) -> bool:
 
 def target_updater(user, pilot):
     """can_update_target for many targets of one pilot: a test of (responsible id, unit path)."""
-    if pilot.stage not in ("selected", "rolling_out"):
+    if pilot.stage not in (Stage.selected, Stage.rolling_out):
         return lambda _responsible_id, _unit_path: False
     if has_authority(user, pilot.unit):
         return lambda _responsible_id, _unit_path: True
-    if pilot.stage != "rolling_out":  # target units act once the rollout is approved
+    if pilot.stage != Stage.rolling_out:  # target units act once the rollout is approved
         return lambda _responsible_id, _unit_path: False
     head_path = user.unit.path if user.role == Role.head else None
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 from pilotmgr.core.errors import GuardFailed, ServiceError, StaleVersion, ValidationFailed
 from pilotmgr.core.formats import format_day, format_number, format_percent
 from pilotmgr.extensions import db, login_manager
+from pilotmgr.pilots.stages import Stage
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -114,6 +115,9 @@ def register_web(app: Flask) -> None:
         STAGE_LABELS=lifecycle.STAGE_LABELS,
         OUTCOME_LABELS=lifecycle.OUTCOME_LABELS,
         STAGES=lifecycle.STAGES,
+        Stage=Stage,
+        FINISHED_STAGES=lifecycle.FINISHED,
+        ROLLOUT_STAGES=lifecycle.ROLLOUT,
         ROLE_LABELS=ROLE_LABELS,
         describe_history=describe,
     )

@@ -13,10 +13,11 @@ from pilotmgr.core import audit
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.extensions import db
 from pilotmgr.memos.models import Decision, Memo
+from pilotmgr.pilots.lifecycle import REJECTING
 from pilotmgr.pilots.tasks import create_task
 
 #: Moving here is a "no" to what the memo asked.
-REJECTING_STAGES = ("draft", "closed")
+REJECTING_STAGES = REJECTING
 
 
 def parse_conditions(raw: str, today: date) -> list[dict]:

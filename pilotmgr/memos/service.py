@@ -20,6 +20,7 @@ from pilotmgr.extensions import db
 from pilotmgr.memos import render, snapshot
 from pilotmgr.memos.models import MEMO_KINDS, MEMO_LANGS, Decision, Memo, MemoCounter
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 
 ISSUE_FIELDS = {
@@ -29,9 +30,9 @@ ISSUE_FIELDS = {
 }
 #: Where each kind of memo makes sense: what it asks the head to decide.
 KIND_STAGES = {
-    "pilot_approval": ("draft", "proposed", "piloting"),
-    "selection": ("piloting", "evaluating", "selected"),
-    "rollout": ("selected", "rolling_out", "scaled"),
+    "pilot_approval": (Stage.draft, Stage.proposed, Stage.piloting),
+    "selection": (Stage.piloting, Stage.evaluating, Stage.selected),
+    "rollout": (Stage.selected, Stage.rolling_out, Stage.scaled),
 }
 
 

@@ -13,12 +13,13 @@ from pilotmgr.pilots import lifecycle
 from pilotmgr.pilots.guards import open_target_units
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Task
 from pilotmgr.pilots.naming import SHOWN, name_list, quoted
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 
 
 def consequences(actor, pilot, step, request_) -> list:
     """The lines of the confirmation page: what taking `step` with `request_` will do."""
-    if step.target == "closed":
+    if step.target == Stage.closed:
         return _closing(actor, pilot, request_)
     return _scaling(pilot, request_)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from pilotmgr.core.clock import add_months, local_today
 from pilotmgr.extensions import db
+from pilotmgr.pilots.stages import Stage
 
 
 @dataclass
@@ -194,8 +195,8 @@ def step_facts(moved: Moved) -> dict:
     facts: dict = {"comment": request.comment}
     if request.outcome:
         facts["outcome"] = request.outcome
-    if moved.step.target == "piloting" and request.new_end_date:
+    if moved.step.target == Stage.piloting and request.new_end_date:
         facts["due"] = request.new_end_date
-    if moved.step.target == "rolling_out":
+    if moved.step.target == Stage.rolling_out:
         facts["decision"] = request.decision_number or pilot.rollout_decision_number
     return facts

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,32 +37,21 @@ from pilotmgr.pilots.guards import (  # noqa: F401
     rollout_complete,
     rollout_ready,
 )
-
-
-class Stage(enum.StrEnum):
-    draft = "draft"
-    proposed = "proposed"
-    piloting = "piloting"
-    evaluating = "evaluating"
-    selected = "selected"
-    rolling_out = "rolling_out"
-    scaled = "scaled"
-    closed = "closed"
-
+from pilotmgr.pilots.stages import Stage, from_on
 
 STAGES = [s.value for s in Stage]
 OUTCOMES = ("rejected", "not_selected", "stopped")
-BEFORE_SCALED = frozenset(STAGES[:6])
+BEFORE_SCALED = from_on(Stage.draft, Stage.rolling_out)
 
 STAGE_LABELS = {
-    "draft": _l("Draft"),
-    "proposed": _l("Proposed"),
-    "piloting": _l("Piloting"),
-    "evaluating": _l("Evaluating"),
-    "selected": _l("Selected"),
-    "rolling_out": _l("Rolling out"),
-    "scaled": _l("Scaled"),
-    "closed": _l("Closed"),
+    Stage.draft: _l("Draft"),
+    Stage.proposed: _l("Proposed"),
+    Stage.piloting: _l("Piloting"),
+    Stage.evaluating: _l("Evaluating"),
+    Stage.selected: _l("Selected"),
+    Stage.rolling_out: _l("Rolling out"),
+    Stage.scaled: _l("Scaled"),
+    Stage.closed: _l("Closed"),
 }
 OUTCOME_LABELS = {
     "rejected": _l("Rejected"),
@@ -79,8 +67,8 @@ Guard = Callable[["object", Request], list]
 class Transition:
     #: A stable name for the step (forms and the API's optional `step` name it).
     name: str
-    sources: frozenset[str]
-    target: str
+    sources: frozenset[Stage]
+    target: Stage
     #: "owner" (the pilot's owner) and/or "head" (a head with authority, or an admin).
     actors: frozenset[str]
     guard: Guard
@@ -89,6 +77,9 @@ class Transition:
     outcomes: frozenset[str] = frozenset()
     #: The main path forward from each stage; its guard is the pilot's readiness.
     forward: bool = False
+    #: The decision a head takes here, as dashboards and reminders name what they await
+    #: ("submission", "selection", "rollout"); empty for other steps.
+    decision: str = ""
     #: The inputs a form for this step asks for, besides the comment.
     inputs: tuple[str, ...] = ()
     #: What taking the step does besides changing the stage and writing its history: those
@@ -99,8 +90,8 @@ class Transition:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit",
-        frozenset({"draft"}),
-        "proposed",
+        frozenset({Stage.draft}),
+        Stage.proposed,
         frozenset({"owner"}),
         readiness,
         _l("Submit for approval"),
@@ -109,8 +100,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "send_back",
-        frozenset({"proposed"}),
-        "draft",
+        frozenset({Stage.proposed}),
+        Stage.draft,
         frozenset({"head"}),
         needs_comment,
         _l("Send back"),
@@ -118,8 +109,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "withdraw",
-        frozenset({"proposed"}),
-        "draft",
+        frozenset({Stage.proposed}),
+        Stage.draft,
         frozenset({"owner"}),
         no_guard,
         _l("Withdraw the submission"),
@@ -127,18 +118,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "approve",
-        frozenset({"proposed"}),
-        "piloting",
+        frozenset({Stage.proposed}),
+        Stage.piloting,
         frozenset({"head"}),
         no_guard,
         _l("Approve and start the pilot"),
         forward=True,
+        decision="submission",
         effects=(memo_decision, Announce("approved", owner)),
     ),
     Transition(
         "start_evaluation",
-        frozenset({"piloting"}),
-        "evaluating",
+        frozenset({Stage.piloting}),
+        Stage.evaluating,
         frozenset({"owner", "head"}),
         every_kpi_measured,
         _l("Start evaluation"),
@@ -147,8 +139,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "extend",
-        frozenset({"evaluating"}),
-        "piloting",
+        frozenset({Stage.evaluating}),
+        Stage.piloting,
         frozenset({"head"}),
         new_end_after_today,
         _l("Extend or re-pilot"),
@@ -157,22 +149,24 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "select",
-        frozenset({"evaluating"}),
-        "selected",
+        frozenset({Stage.evaluating}),
+        Stage.selected,
         frozenset({"head"}),
         has_evaluation,
         _l("Select as successful"),
         forward=True,
+        decision="selection",
         effects=(memo_decision, Announce("selected", owner)),
     ),
     Transition(
         "approve_rollout",
-        frozenset({"selected"}),
-        "rolling_out",
+        frozenset({Stage.selected}),
+        Stage.rolling_out,
         frozenset({"head"}),
         rollout_ready,
         _l("Approve rollout"),
         forward=True,
+        decision="rollout",
         inputs=("decision_number", "decision_date"),
         effects=(
             rollout_decision,
@@ -182,8 +176,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "scale",
-        frozenset({"rolling_out"}),
-        "scaled",
+        frozenset({Stage.rolling_out}),
+        Stage.scaled,
         frozenset({"head"}),
         rollout_complete,
         _l("Mark as scaled"),
@@ -194,7 +188,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "close",
         BEFORE_SCALED,
-        "closed",
+        Stage.closed,
         frozenset({"head"}),
         closing,
         _l("Close the pilot"),
@@ -204,8 +198,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "stop",
-        frozenset({"draft"}),
-        "closed",
+        frozenset({Stage.draft}),
+        Stage.closed,
         frozenset({"owner"}),
         closing,
         _l("Stop the pilot"),
@@ -215,6 +209,23 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )
 STEPS = {t.name: t for t in TRANSITIONS}
+
+# --- stage groups, derived from the table ----------------------------------------------------
+
+#: No step leads out of these: the pilot's story is over.
+FINISHED = frozenset(Stage) - {s for t in TRANSITIONS for s in t.sources}
+#: Still under way.
+UNDER_WAY = frozenset(Stage) - FINISHED
+#: Stage → the head's decision it awaits ("submission", "selection", "rollout").
+AWAITING_DECISION: dict[Stage, str] = {
+    source: t.decision for t in TRANSITIONS if t.decision for source in sorted(t.sources)
+}
+#: Where a step that says "no" leads (sending back, closing).
+REJECTING = frozenset({STEPS["send_back"].target, STEPS["close"].target})
+#: Stages in which KPI values are recorded: while piloting and until the evaluation ends.
+RECORDING = frozenset({STEPS["approve"].target, STEPS["start_evaluation"].target})
+#: From the rollout decision on (the rollout plan, its board and its regulation).
+ROLLOUT = from_on(STEPS["select"].target, STEPS["scale"].target)
 
 
 def actor_roles(user, pilot) -> set[str]:
@@ -241,7 +252,7 @@ def allowed_transitions(user, pilot) -> list[Transition]:
     for transition in transitions_from(pilot.stage):
         if not roles & transition.actors:
             continue
-        if transition.target == "closed" and any(t.target == "closed" for t in result):
+        if transition.target == Stage.closed and any(t.target == Stage.closed for t in result):
             continue
         result.append(transition)
     return result
@@ -250,7 +261,7 @@ def allowed_transitions(user, pilot) -> list[Transition]:
 def allowed_outcomes(user, pilot) -> set[str]:
     roles = actor_roles(user, pilot)
     outcomes: set[str] = set()
-    for transition in transitions_from(pilot.stage, "closed"):
+    for transition in transitions_from(pilot.stage, Stage.closed):
         if roles & transition.actors:
             outcomes |= transition.outcomes
     return outcomes

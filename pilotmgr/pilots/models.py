@@ -10,6 +10,7 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.models import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.models import Unit
 
 PRIORITIES = ("high", "normal", "low")
@@ -61,7 +62,7 @@ class Pilot(VersionedMixin, TimestampMixin, db.Model):
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     budget: Mapped[Decimal | None] = mapped_column(Numeric(18, 2), nullable=True)
     partner: Mapped[str] = mapped_column(String(255), nullable=False, default="")
-    stage: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)
+    stage: Mapped[str] = mapped_column(String(16), nullable=False, default=Stage.draft, index=True)
     #: Why a closed pilot was closed: rejected, not_selected or stopped.
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

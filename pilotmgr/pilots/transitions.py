@@ -16,6 +16,7 @@ from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
 from pilotmgr.pilots.effects import Moved
 from pilotmgr.pilots.lifecycle import OUTCOMES, STAGES, STEPS, Request
+from pilotmgr.pilots.stages import Stage
 
 TRANSITION_FIELDS = {
     "to": v.choice(STAGES, required=True),
@@ -74,7 +75,7 @@ def check(
         raise GuardFailed([_cannot_move(pilot.stage, target)])
     roles = lifecycle.actor_roles(actor, pilot)
     allowed = [t for t in candidates if roles & t.actors]
-    if target == "closed":
+    if target == Stage.closed:
         if request.outcome is None:
             raise ValidationFailed({"outcome": [str(_l("Say why the pilot is closed."))]})
         allowed = [t for t in allowed if request.outcome in t.outcomes]

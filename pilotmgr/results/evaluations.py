@@ -15,12 +15,13 @@ from pilotmgr.core.errors import NotFound, ValidationFailed
 from pilotmgr.core.permissions import can_view_pilot, has_authority, is_admin, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.reminders.events import notify
 from pilotmgr.results.models import CRITERIA, CriterionWeights, Evaluation, PilotEvaluator
 
 
 def can_evaluate(user, pilot) -> bool:
-    if pilot.stage != "evaluating":
+    if pilot.stage != Stage.evaluating:
         return False
     if has_authority(user, pilot.unit):
         return True

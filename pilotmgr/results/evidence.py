@@ -25,6 +25,7 @@ from pilotmgr.core.permissions import (
 from pilotmgr.core.storage import file_store
 from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import FINISHED
 from pilotmgr.results.models import Evidence, Measurement
 from pilotmgr.results.service import can_record
 
@@ -210,7 +211,7 @@ def get_evidence(user, evidence_id) -> tuple[Evidence, bytes]:
 
 
 #: Once a pilot is scaled or closed its record is final: nothing is retracted any more.
-FINAL_STAGES = ("scaled", "closed")
+FINAL_STAGES = FINISHED
 
 
 def can_retract(user, found: Evidence, pilot) -> bool:

@@ -9,8 +9,9 @@ from pilotmgr.core.pagination import Page, paginate
 from pilotmgr.core.permissions import subtree_ids
 from pilotmgr.core.text import fold
 from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.pilots.stages import Stage, from_on
 
-LIBRARY_STAGES = ("selected", "rolling_out", "scaled", "closed")
+LIBRARY_STAGES = tuple(from_on(Stage.selected))
 
 
 def library(page: int, per_page: int, q: str = "", programme=None, unit=None, stage=None) -> Page:

@@ -24,6 +24,7 @@ from pilotmgr.core.permissions import (
     require,
 )
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import RECORDING
 from pilotmgr.pilots.models import Kpi, Pilot, Task
 from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import Attainment, attainment, mean_attainment
@@ -35,7 +36,7 @@ from pilotmgr.results.models import (
     Measurement,
 )
 
-RECORDING_STAGES = ("piloting", "evaluating")
+RECORDING_STAGES = RECORDING
 VERDICTS = ("met", "not_met", "inconclusive")
 
 

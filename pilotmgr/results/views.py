@@ -22,6 +22,7 @@ from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
 from pilotmgr.pilots.lifecycle import STAGE_LABELS
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results import block, evaluations, evidence, lessons, selection, service
 from pilotmgr.results.evidence import MIMETYPES
 from pilotmgr.results.forms import (
@@ -212,7 +213,7 @@ def download(evidence_id):
 
 
 def _open_candidates(candidates) -> list:
-    return [c.pilot for c in candidates if c.pilot.stage == "evaluating"]
+    return [c.pilot for c in candidates if c.pilot.stage == Stage.evaluating]
 
 
 def _comparison_page(

@@ -21,13 +21,15 @@ from pilotmgr.core.permissions import (
     visible_pilots_clause,
 )
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import ROLLOUT
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.stages import STAGES, Stage
 from pilotmgr.rollout import service
 from pilotmgr.rollout.coverage import Coverage, coverage_by_pilot, coverage_of, progress
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
-ROLLOUT_STAGES = ("selected", "rolling_out", "scaled")
+ROLLOUT_STAGES = tuple(s for s in STAGES if s in ROLLOUT)
 
 
 class Row(NamedTuple):
@@ -230,7 +232,7 @@ def pilot_summary(user, pilot: Pilot) -> dict | None:
     if can_plan:
         summary["plan_form"] = PlanForm(formdata=None, id_prefix="plan-", **plan_choices())
         summary["guide_form"] = GuideForm(formdata=None, id_prefix="guide-", obj=pilot)
-    if is_head and pilot.stage in ("rolling_out", "scaled"):
+    if is_head and pilot.stage in (Stage.rolling_out, Stage.scaled):
         summary["regulation_form"] = RegulationForm.for_pilot(
             pilot, formdata=None, id_prefix="regulation-"
         )
@@ -239,7 +241,7 @@ def pilot_summary(user, pilot: Pilot) -> dict | None:
 
 def rolling_out(user, page: int, per_page: int) -> tuple[Page, dict[int, Coverage]]:
     """Every rolling-out pilot the user may see, with its coverage."""
-    query = select(Pilot).where(Pilot.stage == "rolling_out").order_by(Pilot.title, Pilot.id)
+    query = select(Pilot).where(Pilot.stage == Stage.rolling_out).order_by(Pilot.title, Pilot.id)
     clause = visible_pilots_clause(user)
     if clause is not None:
         query = query.where(clause)

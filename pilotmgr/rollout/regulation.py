@@ -11,6 +11,7 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.permissions import has_authority, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.pilots.transitions import REGULATION_FIELDS
 
 REGULATION_AUDITED = (
@@ -26,7 +27,7 @@ def record_regulation(actor, pilot: Pilot, data: Mapping, file=None) -> Pilot:
     from pilotmgr.results.evidence import save_file
 
     require(
-        pilot.stage in ("rolling_out", "scaled") and has_authority(actor, pilot.unit),
+        pilot.stage in (Stage.rolling_out, Stage.scaled) and has_authority(actor, pilot.unit),
         str(_l("Only heads with authority record the regulation of a rollout.")),
     )
     values = v.parse(data, REGULATION_FIELDS)

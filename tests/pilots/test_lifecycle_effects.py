@@ -122,3 +122,42 @@ def test_nothing_reacts_to_a_step_outside_the_table():
             if "noqa: F401" in line and "import" in line and "views" in path.name:
                 found.append(f"{path.relative_to(PACKAGE)}: {line.strip()}")
     assert found == []
+
+
+STAGE_WORD = re.compile(
+    r"""(?<![\w.-])["'](draft|proposed|piloting|evaluating|selected|rolling_out|scaled|closed)["']"""
+)
+#: Words that are spelt like a stage but are not one: notification kinds named after the step
+#: that sends them, and the selection's "selected" field (form, API, history).
+NOT_A_STAGE = (
+    re.compile(r'Announce\("(selected|scaled|closed)"'),
+    re.compile(r'^    "(closed|selected|scaled)": \($'),  # reminders/events.py: the texts
+)
+SELECTION_FIELD_FILES = {
+    "pilotmgr/results/selection.py",
+    "pilotmgr/results/api.py",
+    "pilotmgr/api/openapi.py",
+    "pilotmgr/pilots/history.py",
+    "templates/results/comparison.html",
+}
+
+
+def test_stage_names_are_written_only_in_the_stage_enum():
+    root = PACKAGE.parent
+    found = []
+    files = [*PACKAGE.rglob("*.py"), *(root / "templates").rglob("*.html")]
+    for path in files:
+        name = path.relative_to(root).as_posix()
+        if name == "pilotmgr/pilots/stages.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not STAGE_WORD.search(line):
+                continue
+            if NOT_A_STAGE[0].search(line):
+                continue
+            if name == "pilotmgr/reminders/events.py" and NOT_A_STAGE[1].search(line):
+                continue
+            if name in SELECTION_FIELD_FILES and set(STAGE_WORD.findall(line)) == {"selected"}:
+                continue
+            found.append(f"{name}:{number}: {line.strip()}")
+    assert found == []
