@@ -1,4 +1,8 @@
-"""Every `flask …` command, gathered from the features."""
+"""Every `flask …` command of the product, gathered from the features.
+
+`flask bench` and `flask demo` are developers' tools (devtools/), registered through the
+`flask.commands` entry points in pyproject.toml.
+"""
 
 from flask import Flask
 
@@ -6,11 +10,9 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     from pilotmgr.auth.cli import users
     from pilotmgr.backup.cli import backup, restore
-    from pilotmgr.bench.cli import bench
     from pilotmgr.dashboard.cli import digest
-    from pilotmgr.demo.cli import demo
     from pilotmgr.reminders.cli import outbox, reminders, scheduler
     from pilotmgr.units.cli import units
 
-    for group in (users, units, demo, bench, reminders, outbox, scheduler, digest, backup, restore):
+    for group in (users, units, reminders, outbox, scheduler, digest, backup, restore):
         app.cli.add_command(group)

@@ -196,7 +196,7 @@ class Crawler:
 @pytest.fixture(scope="module")
 def demo(_app):
     """The demo organisation, loaded once for this module's crawls."""
-    from pilotmgr.demo.data import load_demo
+    from devtools.demo.data import load_demo
     from pilotmgr.extensions import db
 
     with _app.app_context():
@@ -217,7 +217,7 @@ def _user(email: str | None):
 
 
 def _logged_in(_app, email: str | None):
-    from pilotmgr.demo.catalog import PASSWORD
+    from devtools.demo.catalog import PASSWORD
 
     client = _app.test_client()
     if email is None:

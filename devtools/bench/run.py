@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import event, select
 
 from config import Config
-from pilotmgr.bench.seed import Seeded, seed
+from devtools.bench.seed import Seeded, seed
 from pilotmgr.extensions import db
 from pilotmgr.pilots.stages import Stage
 
@@ -266,7 +266,7 @@ def core_pages(ctx: BenchContext) -> None:
 
 def feature_hooks(ctx: BenchContext, errors: list[str]) -> None:
     for feature in FEATURES:
-        name = f"pilotmgr.{feature}.bench"
+        name = f"devtools.bench.{feature}"
         try:
             found = importlib.util.find_spec(name) is not None
         except ModuleNotFoundError:

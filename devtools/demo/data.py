@@ -15,13 +15,13 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
+from devtools.demo import catalog
+from devtools.demo.memos import issue_rollout_memo
 from pilotmgr.auth import service as auth_service
 from pilotmgr.auth.models import User
 from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.core.clock import local_today
-from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
-from pilotmgr.memos.demo import issue_rollout_memo
 from pilotmgr.pilots import programmes
 from pilotmgr.pilots import service as pilot_service
 from pilotmgr.pilots import tasks as pilot_tasks
@@ -68,7 +68,7 @@ def load_demo(today: date | None = None) -> str:
         ctx.pilots[spec["key"]] = _pilot(ctx, spec)
     db.session.flush()
     for feature in FEATURE_ORDER:
-        name = f"pilotmgr.{feature}.demo"
+        name = f"devtools.demo.{feature}"
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name).add_demo_data(ctx)
             db.session.flush()

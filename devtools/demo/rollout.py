@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from pilotmgr.demo import catalog
+from devtools.demo import catalog
 from pilotmgr.extensions import db
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget

@@ -14,11 +14,11 @@ from decimal import Decimal
 from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
+from devtools.demo import catalog
 from pilotmgr.auth.models import User
 from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.text import fold
-from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task
 from pilotmgr.pilots.stages import Stage
