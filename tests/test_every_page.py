@@ -232,7 +232,7 @@ def _logged_in(_app, email: str | None):
 
 def start_pages(user) -> list[str]:
     """The nav's pages, one pilot per stage the user may see, and what a GET can get wrong."""
-    from pilotmgr.core.permissions import visible_pilots_clause
+    from pilotmgr.pilots.permissions import visible_pilots_clause
 
     if user is None:  # what anyone may open without signing in, or is sent from
         return ["/login", "/memos/verify", "/memos/verify/" + "0" * 64, "/pilots/", "/dashboard"]
@@ -260,9 +260,9 @@ def start_pages(user) -> list[str]:
 
 def error_pages(user) -> dict[str, int]:
     """Addresses that answer an error page: not found, not allowed, wrong method."""
-    from pilotmgr.core.permissions import can_view_pilot
     from pilotmgr.extensions import db
     from pilotmgr.pilots.models import Pilot
+    from pilotmgr.pilots.permissions import can_view_pilot
 
     if user is None:
         return {"/no-such-page": 404}

@@ -15,8 +15,8 @@ from pilotmgr.auth.models import LANGS, ROLES, ApiToken, Role, User
 from pilotmgr.auth.service import _boolean, _find_unit, check_password_strength
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import ValidationFailed, check_version
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import FINISHED
 from pilotmgr.units.models import Unit

@@ -21,11 +21,13 @@ from pilotmgr.auth.forms import (
 )
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.web import commit
+from pilotmgr.core.web import Routes, commit
 from pilotmgr.extensions import db
 from pilotmgr.units.models import Unit
 from pilotmgr.units.service import all_units, tree_order
-from pilotmgr.units.views import bp
+
+#: Attached by the app factory to the blueprint these pages belong to.
+routes = Routes()
 
 PER_PAGE = 25
 ROLE_CODES = tuple(service.ROLES)
@@ -35,7 +37,7 @@ def _units():
     return tree_order(all_units())
 
 
-@bp.route("/users", methods=["GET", "POST"])
+@routes.route("/users", methods=["GET", "POST"])
 def users():
     units = _units()
     form = UserCreateForm(units=units)
@@ -73,7 +75,7 @@ def _list_page(create_form, units):
     )
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@routes.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id):
     person = service.get_user(current_user, user_id)
     units = _units()
@@ -88,7 +90,7 @@ def user(user_id):
     return redirect(url_for("admin.user", user_id=person.id))
 
 
-@bp.post("/users/<int:user_id>/password")
+@routes.post("/users/<int:user_id>/password")
 def reset_password(user_id):
     person = service.get_user(current_user, user_id)
     form = ResetPasswordForm(id_prefix="reset-")
@@ -107,7 +109,7 @@ def reset_password(user_id):
     return redirect(url_for("admin.user", user_id=person.id))
 
 
-@bp.post("/users/<int:user_id>/active")
+@routes.post("/users/<int:user_id>/active")
 def set_active(user_id):
     person = service.get_user(current_user, user_id)
     form = ActivationForm(id_prefix="active-")

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from pilotmgr.api import body, bp, created, ok, page_json, page_params, problem, user
 from pilotmgr.auth import service
 from pilotmgr.auth.models import ROLES
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.extensions import db
 
 

@@ -9,13 +9,13 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from pilotmgr.auth.models import Role
+from pilotmgr.core.authority import is_admin
 from pilotmgr.core.clock import local_today, local_zone
-from pilotmgr.core.permissions import is_admin, subtree_ids
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import AWAITING_DECISION, FINISHED, RECORDING
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Kpi, Pilot, Task, TaskDueRequest
 from pilotmgr.pilots.stages import Stage
-from pilotmgr.units.models import Unit
+from pilotmgr.units.models import Unit, subtree_ids
 
 LIMIT = 200
 #: Stage → the decision a pilot there waits for from a head (rolling_out: once every target is

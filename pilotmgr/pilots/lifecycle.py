@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from pilotmgr.core.permissions import has_authority
+from pilotmgr.core.authority import has_authority
 from pilotmgr.pilots.effects import (
     Announce,
     Effect,

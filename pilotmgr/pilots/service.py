@@ -14,17 +14,10 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority, require
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from pilotmgr.core.pagination import Page
-from pilotmgr.core.permissions import (
-    can_create_pilot,
-    can_edit_pilot,
-    has_authority,
-    require,
-    require_visible,
-    visible_pilots_clause,
-)
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import FINISHED
@@ -34,6 +27,12 @@ from pilotmgr.pilots.models import (
     Kpi,
     Pilot,
     Task,
+)
+from pilotmgr.pilots.permissions import (
+    can_create_pilot,
+    can_edit_pilot,
+    require_visible,
+    visible_pilots_clause,
 )
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.models import Unit

@@ -17,9 +17,9 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import require
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
-from pilotmgr.core.permissions import can_edit_pilot, can_update_task, require, require_visible
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import (
     PRIORITIES,
@@ -28,6 +28,7 @@ from pilotmgr.pilots.models import (
     Task,
     TaskDueChange,
 )
+from pilotmgr.pilots.permissions import can_edit_pilot, can_update_task, require_visible
 from pilotmgr.pilots.service import find_user
 from pilotmgr.reminders.events import notify
 

@@ -11,11 +11,11 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.clock import local_today, now
 from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed, check_version
-from pilotmgr.core.permissions import require_visible
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
 from pilotmgr.pilots.effects import Moved
 from pilotmgr.pilots.lifecycle import OUTCOMES, STAGES, STEPS, Request
+from pilotmgr.pilots.permissions import require_visible
 from pilotmgr.pilots.stages import Stage
 
 TRANSITION_FIELDS = {

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from pilotmgr.auth.models import Role
 from pilotmgr.core.errors import GuardFailed, ValidationFailed
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.permissions import can_edit_pilot, can_update_task
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
@@ -30,6 +29,7 @@ from pilotmgr.pilots.forms import (
     TaskRowForms,
     TaskStatusForm,
 )
+from pilotmgr.pilots.permissions import can_edit_pilot, can_update_task
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.service import all_units, tree_order
 

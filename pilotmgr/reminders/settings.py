@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Programme
 from pilotmgr.reminders.models import CalendarDay, ReminderRule

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority
 from pilotmgr.core.errors import (
     GuardFailed,
     NotFound,
@@ -21,10 +22,10 @@ from pilotmgr.core.errors import (
     ServiceError,
     ValidationFailed,
 )
-from pilotmgr.core.permissions import can_view_pilot, has_authority, visible_pilots_clause
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import Request
 from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.pilots.permissions import can_view_pilot, visible_pilots_clause
 from pilotmgr.pilots.stages import STAGES, Stage, from_on
 from pilotmgr.pilots.transitions import check, transition
 from pilotmgr.reminders.events import notify

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.auth.models import Role
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed
 from pilotmgr.core.formats import format_day
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots

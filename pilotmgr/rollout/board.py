@@ -11,22 +11,19 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from pilotmgr.core.authority import has_authority
 from pilotmgr.core.charts import step_chart
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.pagination import Page, paginate
-from pilotmgr.core.permissions import (
-    can_plan_rollout,
-    has_authority,
-    target_updater,
-    visible_pilots_clause,
-)
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import ROLLOUT
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.permissions import visible_pilots_clause
 from pilotmgr.pilots.stages import STAGES, Stage
 from pilotmgr.rollout import service
 from pilotmgr.rollout.coverage import Coverage, coverage_by_pilot, coverage_of, progress
 from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.rollout.permissions import can_plan_rollout, target_updater
 from pilotmgr.units.models import Unit
 
 ROLLOUT_STAGES = tuple(s for s in STAGES if s in ROLLOUT)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
-from pilotmgr.core.permissions import has_authority, require
+from pilotmgr.core.authority import has_authority, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.pilots.stages import Stage

@@ -14,15 +14,9 @@ from sqlalchemy.orm import contains_eager
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority, require
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
-from pilotmgr.core.permissions import (
-    can_plan_rollout,
-    can_update_target,
-    can_view_target,
-    has_authority,
-    require,
-)
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.pilots.service import find_user
@@ -30,6 +24,7 @@ from pilotmgr.pilots.stages import Stage
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.models import TARGET_STATUSES, RolloutTarget
 from pilotmgr.rollout.notices import tell_responsible
+from pilotmgr.rollout.permissions import can_plan_rollout, can_update_target, can_view_target
 from pilotmgr.units.models import Unit
 
 STATUS_LABELS = {
