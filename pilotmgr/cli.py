@@ -9,8 +9,10 @@ def register_cli(app: Flask) -> None:
     from pilotmgr.bench.cli import bench
     from pilotmgr.dashboard.cli import digest
     from pilotmgr.demo.cli import demo
+    from pilotmgr.exports.cli import imports
     from pilotmgr.reminders.cli import outbox, reminders, scheduler
     from pilotmgr.units.cli import units
 
-    for group in (users, units, demo, bench, reminders, outbox, scheduler, digest, backup, restore):
+    groups = (users, units, demo, bench, reminders, outbox, scheduler, digest, imports)
+    for group in (*groups, backup, restore):
         app.cli.add_command(group)

@@ -47,6 +47,14 @@ def send_leader_digests() -> None:
     log.info("leader digests queued: %s", queue_leader_digests())
 
 
+def purge_imports() -> None:
+    from pilotmgr.exports.uploads import purge
+
+    removed = purge()
+    if removed:
+        log.info("import uploads removed: %s", removed)
+
+
 #: (id, function, trigger, trigger arguments)
 JOBS = [
     ("reminders-scan", scan_reminders, "cron", {"minute": "*/5"}),
@@ -58,6 +66,7 @@ JOBS = [
         "cron",
         {"day_of_week": "mon", "hour": 7, "minute": 30},
     ),
+    ("imports-purge", purge_imports, "cron", {"minute": 17}),
 ]
 
 
