@@ -88,7 +88,7 @@ def require_head(user, pilot) -> None:
 
 
 def get_kpi(user, kpi_id) -> tuple[Kpi, Pilot]:
-    kpi = db.session.get(Kpi, int(kpi_id)) if str(kpi_id).isdigit() else None
+    kpi = db.session.get(Kpi, n) if (n := v.row_id(kpi_id)) else None
     pilot = db.session.get(Pilot, kpi.pilot_id) if kpi else None
     if pilot is None or not can_view_pilot(user, pilot):
         raise NotFound()
@@ -171,9 +171,7 @@ def reviewers(pilot: Pilot) -> list:
 
 
 def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
-    found = (
-        db.session.get(Measurement, int(measurement_id)) if str(measurement_id).isdigit() else None
-    )
+    found = db.session.get(Measurement, n) if (n := v.row_id(measurement_id)) else None
     if found is None:
         raise NotFound()
     kpi, pilot = get_kpi(user, found.kpi_id)
