@@ -103,7 +103,7 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
             "value": v.decimal(required=True),
             "measured_on": v.iso_date(required=True),
             "note": v.prose(2000),
-            "corrects": v.integer(1),
+            "corrects": v.integer(1, v.MAX_ROW_ID),
             "reason": v.prose(2000),
         },
     )

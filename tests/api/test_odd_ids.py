@@ -43,3 +43,19 @@ def test_an_odd_measurement_id_with_evidence_is_a_422(world, api, make, raw):
 def test_an_odd_programme_id_filter_lists_nothing(world, api, raw):
     data = api(world.admin).get(f"/challenges?programme_id={raw}").get_json()
     assert data["total"] == 0
+
+
+@pytest.mark.parametrize("raw", ["²", 2147483648, 9223372036854775808, "9" * 30])
+def test_an_odd_corrected_value_is_a_422(world, api, make, raw):
+    from sqlalchemy import select
+
+    from pilotmgr.extensions import db
+    from pilotmgr.pilots.models import Kpi
+
+    pilot = make.pilot("piloting", owner=world.lead, unit_=world.department)
+    kpi = db.session.scalar(select(Kpi).where(Kpi.pilot_id == pilot.id))
+    response = api(world.lead).post(
+        f"/kpis/{kpi.id}/measurements",
+        json={"value": 1, "measured_on": "2026-01-05", "corrects": raw, "reason": "Sai số"},
+    )
+    assert_problem(response, 422, "corrects")
