@@ -45,6 +45,12 @@ class Config:
     PILOTMGR_STUCK_DAYS = int(os.environ.get("PILOTMGR_STUCK_DAYS", "30"))
     #: Largest spreadsheet accepted by the bulk import.
     PILOTMGR_IMPORT_MAX_MB = int(os.environ.get("PILOTMGR_IMPORT_MAX_MB", "5"))
+    #: What one import may hold: data rows, header columns, characters in one cell.
+    PILOTMGR_IMPORT_MAX_ROWS = int(os.environ.get("PILOTMGR_IMPORT_MAX_ROWS", "2000"))
+    PILOTMGR_IMPORT_MAX_COLUMNS = int(os.environ.get("PILOTMGR_IMPORT_MAX_COLUMNS", "60"))
+    PILOTMGR_IMPORT_MAX_CELL = int(os.environ.get("PILOTMGR_IMPORT_MAX_CELL", "10000"))
+    #: Hours an uploaded file waits between its dry run and its commit before it is removed.
+    PILOTMGR_IMPORT_KEEP_HOURS = int(os.environ.get("PILOTMGR_IMPORT_KEEP_HOURS", "24"))
     PILOTMGR_BASE_URL = os.environ.get("PILOTMGR_BASE_URL", "http://127.0.0.1:5000")
     #: Evidence and regulation files live in the database ("database", the only store so
     #: far); every web server on the database serves them.

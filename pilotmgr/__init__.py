@@ -48,8 +48,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         app, locale_selector=get_locale, timezone_selector=lambda: app.config["PILOTMGR_TIMEZONE"]
     )
 
+    from pilotmgr.core.urls import register_converters
     from pilotmgr.core.web import register_web
 
+    register_converters(app)
     register_web(app)
     register_features(app)
     from pilotmgr.api import register_api

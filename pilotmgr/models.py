@@ -5,6 +5,7 @@ from pilotmgr.core.audit import HistoryEntry  # noqa: F401
 from pilotmgr.core.storage import StoredFile  # noqa: F401
 from pilotmgr.dashboard import models as _dashboard_indexes  # noqa: F401
 from pilotmgr.discussion.models import Comment  # noqa: F401
+from pilotmgr.exports.models import ImportUpload  # noqa: F401
 from pilotmgr.memos.models import Decision, Memo, MemoCounter  # noqa: F401
 from pilotmgr.pilots.models import (  # noqa: F401
     Challenge,

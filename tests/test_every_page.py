@@ -254,6 +254,11 @@ def start_pages(user) -> list[str]:
         "/dashboard?start=ngày+mai&end=2026-13-45&unit=KHONG-CO",
         "/search?q=%25_%00",
         "/notifications?page=999",
+        # Beyond the id range: an OFFSET or an id the database cannot hold used to answer 500.
+        "/notifications?page=99999999999999999999",
+        "/pilots/?page=2147483648&per_page=²",
+        "/dashboard?programme=99999999999999999999&start=01/01/9999",
+        "/lessons?page=9223372036854775808",
         "/memos/verify/" + "0" * 64,
     ]
 

@@ -384,6 +384,34 @@ _PATH_ENUMS = {
 
 _TYPES = {"date": {"type": "string", "format": "date"}}
 
+_PAGING = {"page": "integer", "per_page": "integer"}
+_PILOT_FILTERS = {
+    "stage": "string",
+    "unit": "string",
+    "owner": "string",
+    "challenge": "integer",
+    "programme": "integer",
+    "q": "string",
+    "stuck": "string",
+    "stuck_days": "integer",
+    "overdue": "string",
+    "pending": "string",
+}
+#: Query parameters by (method, path): paging and filters, so generated requests try them too.
+_QUERY: dict[tuple[str, str], dict] = {
+    ("get", "/units"): _PAGING | {"kind": "string"},
+    ("get", "/users"): _PAGING
+    | {"q": "string", "role": "string", "unit": "string", "active": "string"},
+    ("get", "/programmes"): _PAGING,
+    ("get", "/challenges"): _PAGING | {"programme_id": "integer"},
+    ("get", "/pilots"): _PAGING | _PILOT_FILTERS,
+    ("get", "/pilots/{id}/rollout/targets"): _PAGING,
+    ("get", "/notifications"): _PAGING | {"unread": "string"},
+    ("delete", "/kpis/{id}"): {"version": "integer"},
+    ("get", "/exports/{what}.{fmt}"): _PILOT_FILTERS
+    | {"start": "date", "end": "date", "unit": "string"},
+}
+
 
 def _schema(props: dict) -> dict:
     return {
@@ -422,6 +450,10 @@ def build() -> dict:
                         "schema": {"type": "string", "enum": values},
                     }
                 )
+        for name, kind in _QUERY.get((method, path), {}).items():
+            op.setdefault("parameters", []).append(
+                {"name": name, "in": "query", "schema": _TYPES.get(kind, {"type": kind})}
+            )
         if props is not None:
             op["requestBody"] = {
                 "required": True,

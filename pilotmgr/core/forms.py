@@ -32,6 +32,7 @@ from wtforms.fields.choices import SelectChoice
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.formats import format_number
 from pilotmgr.core.text import multi_line, one_line
+from pilotmgr.core.validate import FIRST_YEAR, LAST_YEAR
 from pilotmgr.extensions import db
 
 #: WTForms ships no Vietnamese catalogue: the messages its fields raise are in ours.
@@ -44,10 +45,8 @@ WTFORMS_MESSAGES = (
     _l("Not a valid date value."),
 )
 #: Dates are written 31/12/2026 (or 31-12-2026, 31.12.2026); ISO 2026-12-31 is taken too.
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-#: Beyond these years a date is a typing slip (and far dates break date arithmetic).
-FIRST_YEAR, LAST_YEAR = 1900, 2200
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
 #: The largest magnitude the Numeric(18, 4) columns hold.
 NUMBER_LIMIT = Decimal("1e14")
 

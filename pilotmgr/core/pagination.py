@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.formats import format_number
+from pilotmgr.core.validate import MAX_ROW_ID, row_id
 from pilotmgr.extensions import db
 
 MAX_PER_PAGE = 100
@@ -25,18 +27,18 @@ class Page:
 
 
 def page_args(page, per_page, default_per_page: int = 25) -> tuple[int, int]:
+    """Page and page size from a query string: ASCII whole numbers in range, or 422.
+
+    A page beyond the id range would make an OFFSET the database cannot hold (500).
+    """
     errors = {}
-    try:
-        page = int(page) if page not in (None, "") else 1
-        if page < 1:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors["page"] = [str(_l("Must be a whole number of at least 1."))]
-    try:
-        per_page = int(per_page) if per_page not in (None, "") else default_per_page
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise ValueError
-    except (TypeError, ValueError):
+    page = row_id(page) if page not in (None, "") else 1
+    if page is None:
+        errors["page"] = [
+            str(_l("Must be a whole number from 1 to %(n)s.", n=format_number(MAX_ROW_ID)))
+        ]
+    per_page = row_id(per_page) if per_page not in (None, "") else default_per_page
+    if per_page is None or per_page > MAX_PER_PAGE:
         errors["per_page"] = [str(_l("Must be a whole number from 1 to %(n)s.", n=MAX_PER_PAGE))]
     if errors:
         raise ValidationFailed(errors)

@@ -11,7 +11,7 @@ import secrets
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import Integer, LargeBinary, String, Text
+from sqlalchemy import Integer, LargeBinary, String, Text, delete
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from pilotmgr.core.models import TimestampMixin
@@ -41,6 +41,8 @@ class FileStore(Protocol):
 
     def get(self, key: str) -> bytes | None: ...
 
+    def delete(self, keys: list[str]) -> None: ...
+
 
 class DatabaseStore:
     """Files as rows of `stored_files`: the default, and the one every server shares."""
@@ -56,6 +58,9 @@ class DatabaseStore:
     def get(self, key: str) -> bytes | None:
         found = db.session.get(StoredFile, key)
         return None if found is None else found.data
+
+    def delete(self, keys: list[str]) -> None:
+        db.session.execute(delete(StoredFile).where(StoredFile.key.in_(keys)))
 
 
 STORES: dict[str, type] = {"database": DatabaseStore}

@@ -14,6 +14,9 @@ from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.text import multi_line, one_line
 
 MISSING = object()
+#: Beyond these years a date is a typing slip, and date arithmetic on it (a deadline plus
+#: some working days, a month after year 9999) overflows: forms and the API refuse it.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 @dataclass
@@ -84,11 +87,17 @@ def decimal(min_value: Decimal | None = None, **kw) -> Field:
 def iso_date(**kw) -> Field:
     def convert(value):
         if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValueError(_l("Must be a date YYYY-MM-DD.")) from None
+            day = value
+        else:
+            try:
+                day = date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(_l("Must be a date YYYY-MM-DD.")) from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(
+                _l("Must be a date from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+            )
+        return day
 
     return Field(convert=convert, **kw)
 

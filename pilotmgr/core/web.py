@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, render_template, request, url_for
@@ -15,8 +16,16 @@ from pilotmgr.extensions import db, login_manager
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only follow redirects to paths on this site."""
-    if not target:
+    """Only follow redirects to paths on this site: "/…", never "//host" or "/\\host".
+
+    Browsers read a backslash as a slash and drop tabs and line breaks inside a URL, so
+    "/\\evil.example", or "/", a tab and "/evil.example", lead off the site; a CR or LF in the
+    Location header made the redirect itself fail (500). Any control or format character
+    refuses the target.
+    """
+    if not target or not isinstance(target, str):
+        return default
+    if "\\" in target or any(unicodedata.category(c)[0] == "C" for c in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

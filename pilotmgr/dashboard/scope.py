@@ -14,6 +14,7 @@ from pilotmgr.core.authority import in_subtree, is_admin
 from pilotmgr.core.clock import local_today, local_zone
 from pilotmgr.core.errors import PermissionDenied
 from pilotmgr.core.forms import parse_day
+from pilotmgr.core.validate import row_id
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Pilot, Programme
 from pilotmgr.rollout.models import RolloutTarget
@@ -117,8 +118,8 @@ def build_scope(user, args) -> Scope:
         if chosen is not None and (root is None or in_subtree(chosen, root)):
             root = chosen
     programme = None
-    if (args.get("programme") or "").isdigit():
-        programme = db.session.get(Programme, int(args["programme"]))
+    if number := row_id(args.get("programme") or ""):
+        programme = db.session.get(Programme, number)
     today = local_today()
     end = _day(args.get("end")) or today
     start = _day(args.get("start")) or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-from pathlib import Path
-
 from flask import (
     Blueprint,
     Response,
@@ -21,13 +17,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.exports import importer, labels, writers
+from pilotmgr.exports import importer, labels, uploads, writers
 from pilotmgr.exports.forms import ImportCommitForm, ImportForm
 from pilotmgr.exports.sheets import BadFile, template_rows
 from pilotmgr.extensions import db
 
 bp = Blueprint("imports", __name__)
-TOKEN = re.compile(r"^[0-9a-f]{32}\.(xlsx|csv)$")
 
 
 def _allowed() -> None:
@@ -37,20 +32,6 @@ def _allowed() -> None:
 
 def _max_bytes() -> int:
     return current_app.config["PILOTMGR_IMPORT_MAX_MB"] * 1024 * 1024
-
-
-def _store() -> Path:
-    path = Path(current_app.config["PILOTMGR_UPLOAD_DIR"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _saved(token: str) -> Path | None:
-    """The uploaded file kept between the dry run and the commit, only for its uploader."""
-    if not TOKEN.match(token or ""):
-        return None
-    path = _store() / f"{current_user.id}-{token}"
-    return path if path.is_file() else None
 
 
 def _page(status: int = 200, form=None, **context):
@@ -112,8 +93,8 @@ def dry_run():
         return _page(422, form)
     commit_form = None
     if plan.ok:
-        token = f"{secrets.token_hex(16)}.{'xlsx' if name.endswith('.xlsx') else 'csv'}"
-        (_store() / f"{current_user.id}-{token}").write_bytes(data)
+        token = uploads.keep(current_user, name, data)
+        db.session.commit()
         commit_form = ImportCommitForm(formdata=None, data={"token": token}, id_prefix="import-")
     return _page(200 if plan.ok else 422, form, plan=plan, commit_form=commit_form)
 
@@ -124,19 +105,19 @@ def commit():
     _allowed()
     form = ImportCommitForm(id_prefix="import-")
     token = form.token.data or "" if form.validate_on_submit() else ""
-    path = _saved(token)
-    if path is None:
+    kept = uploads.take(current_user, token)
+    if kept is None:
         flash(_l("The checked file is no longer available; upload it again."), "danger")
         return redirect(url_for("imports.index"))
     try:
-        plan = importer.commit(current_user, f"upload.{token.rsplit('.', 1)[1]}", path.read_bytes())
+        plan = importer.commit(current_user, *kept)
         db.session.commit()
     except (ValidationFailed, BadFile) as exc:
         db.session.rollback()
+        uploads.take(current_user, token)  # a file that failed is checked again from scratch
+        db.session.commit()
         messages = exc.errors.get("file", []) if isinstance(exc, ValidationFailed) else []
         flash(" ".join(messages) or str(exc.detail), "danger")
         return redirect(url_for("imports.index"))
-    finally:
-        path.unlink(missing_ok=True)
     flash(_l("%(n)s pilots imported.", n=plan.new_pilots), "success")
     return redirect(url_for("pilots.index"))

@@ -6,14 +6,19 @@ import contextlib
 import csv
 import io
 import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
+from defusedxml import DefusedXmlException, ElementTree
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from pilotmgr.core.errors import ServiceError
+from pilotmgr.core.formats import format_number
 from pilotmgr.core.text import fold
 from pilotmgr.exports.labels import IMPORT_HEADERS, LANGUAGES, cap
 
@@ -38,10 +43,8 @@ COLUMNS = (
     "deliverable",
     "priority",
 )
-MAX_ROWS = 2000
 #: An XLSX is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNPACKED = 50 * 1024 * 1024
-MAX_CELL = 10_000
 
 
 class BadFile(ServiceError):
@@ -49,8 +52,26 @@ class BadFile(ServiceError):
     title = "Unprocessable file"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How much one upload may hold (PILOTMGR_IMPORT_MAX_ROWS, _MAX_COLUMNS, _MAX_CELL)."""
+
+    rows: int = 2000
+    columns: int = 60
+    cell: int = 10_000
+
+    @classmethod
+    def configured(cls) -> Limits:
+        config = current_app.config
+        return cls(
+            rows=config.get("PILOTMGR_IMPORT_MAX_ROWS", cls.rows),
+            columns=config.get("PILOTMGR_IMPORT_MAX_COLUMNS", cls.columns),
+            cell=config.get("PILOTMGR_IMPORT_MAX_CELL", cls.cell),
+        )
+
+
 def _text(value) -> str:
-    """A cell as clean text: dates as ISO, no NUL or control characters, bounded length.
+    """A cell as clean text: dates as ISO, no NUL or control characters.
 
     A number cell is written as the reader writes numbers (12,5 in Vietnamese), so that it
     reads back as the same number as text typed into a CSV file.
@@ -68,33 +89,55 @@ def _text(value) -> str:
         return format_decimal(number, format="0.##########", locale=get_locale() or "vi")
     text = str(value)
     text = "".join(ch for ch in text if ch in "\n\t" or ch >= " ")
-    return text.strip()[:MAX_CELL]
+    return text.strip()
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _refuse_dtd(archive: zipfile.ZipFile) -> None:
+    """Refuse any XML part that declares a DTD (entity expansion, external entities).
+
+    A DTD can only stand before the root element, so each part is parsed only up to its
+    root's start tag: the check costs nothing on a large sheet.
+    """
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with archive.open(info) as part:
+            try:
+                for _event, _element in ElementTree.iterparse(
+                    part, events=("start",), forbid_dtd=True
+                ):
+                    break
+            except DefusedXmlException as exc:
+                raise BadFile(str(_l("The file contains a DTD, which is not allowed."))) from exc
+            except ElementTree.ParseError as exc:
+                raise BadFile(str(_l("This is not a readable Excel (.xlsx) file."))) from exc
+
+
+def _read_xlsx(data: bytes, limits: Limits) -> Iterator[tuple[int, Sequence]]:
     from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
                 raise BadFile(str(_l("The file unpacks to too much data.")))
+            _refuse_dtd(archive)
         # data_only: a formula cell gives its last computed value, never the formula.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        sheet = book.worksheets[0]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
         raise BadFile(str(_l("This is not a readable Excel (.xlsx) file."))) from exc
     try:
-        sheet = book.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
+        # A sheet's recorded size may claim thousands of columns (one cell in column XFD);
+        # read mode would pad every row to it. One column past the limit shows a header
+        # that is too wide; cells further right are never built.
+        yield from enumerate(sheet.iter_rows(max_col=limits.columns + 1, values_only=True), 1)
+    except (KeyError, ValueError, TypeError, ElementTree.ParseError) as exc:
+        raise BadFile(str(_l("This is not a readable Excel (.xlsx) file."))) from exc
     finally:
         book.close()
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _read_csv(data: bytes) -> Iterator[tuple[int, Sequence]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -102,43 +145,78 @@ def _read_csv(data: bytes) -> list[list]:
     dialect = csv.excel
     with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    rows = []
-    for row in csv.reader(io.StringIO(text), dialect):
-        rows.append(row)
-        if len(rows) > MAX_ROWS + 1:
-            break
-    return rows
+    number = 0
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
+            yield number, row
+    except csv.Error as exc:  # a field longer than the csv module allows, a stray quote
+        raise BadFile(str(_l("Row %(n)s of the CSV file cannot be read.", n=number + 1))) from exc
+
+
+def _width(values: Sequence) -> int:
+    """How many columns a row uses, without the empty cells at its end."""
+    width = len(values)
+    while width and (values[width - 1] is None or str(values[width - 1]).strip() == ""):
+        width -= 1
+    return width
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, {column: text}) for every non-empty data row."""
+    """(spreadsheet row number, {column: text}) for every non-empty data row.
+
+    Linear in the size of the file: the header is read once into column positions, and each
+    row is looked at only in those positions.
+    """
+    limits = Limits.configured()
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        raw = _read_xlsx(data)
+        raw = _read_xlsx(data, limits)
     elif name.endswith(".csv"):
         raw = _read_csv(data)
     else:
         raise BadFile(str(_l("Upload an .xlsx or .csv file made from the template.")))
-    if not raw:
+    first = next(raw, None)
+    if first is None:
         raise BadFile(str(_l("The file is empty.")))
+    header_row = first[1]
+    if _width(header_row) > limits.columns:
+        raise BadFile(
+            str(_l("The header row has more than %(n)s columns.", n=format_number(limits.columns)))
+        )
     names = header_names()
-    header = [names.get(_header_key(_text(h)), "") for h in raw[0]]
-    missing = [str(IMPORT_HEADERS[c]) for c in ("reference", "kind", "title") if c not in header]
+    positions: dict[str, int] = {}
+    for i, cell in enumerate(header_row[: limits.columns]):
+        key = names.get(_header_key(_text(cell)), "")
+        if key and key not in positions:
+            positions[key] = i
+    missing = [str(IMPORT_HEADERS[c]) for c in ("reference", "kind", "title") if c not in positions]
     if missing:
         raise BadFile(
             str(_l("The header row lacks the columns: %(cols)s.", cols=", ".join(missing)))
         )
-    if len(raw) > MAX_ROWS + 1:
-        raise BadFile(str(_l("At most %(n)s rows can be imported at once.", n=MAX_ROWS)))
     rows = []
-    for number, values in enumerate(raw[1:], start=2):
-        cells = {
-            key: _text(values[i]) if i < len(values) else ""
-            for i, key in enumerate(header)
-            if key in COLUMNS
-        }
-        if any(cells.values()):
-            rows.append((number, cells))
+    for number, values in raw:
+        cells = {key: _text(values[i]) if i < len(values) else "" for key, i in positions.items()}
+        if not any(cells.values()):
+            continue
+        if len(rows) == limits.rows:
+            raise BadFile(
+                str(_l("At most %(n)s rows can be imported at once.", n=format_number(limits.rows)))
+            )
+        for key, value in cells.items():
+            if len(value) > limits.cell:
+                raise BadFile(
+                    str(
+                        _l(
+                            "Row %(row)s, column “%(col)s”: a cell may hold at most %(n)s"
+                            " characters.",
+                            row=number,
+                            col=cap(IMPORT_HEADERS[key]),
+                            n=format_number(limits.cell),
+                        )
+                    )
+                )
+        rows.append((number, cells))
     return rows
 
 

@@ -248,10 +248,10 @@ def _name_of(key: str, value) -> str:
     from pilotmgr.units.models import Unit
 
     model = {"unit_id": Unit, "challenge_id": Challenge}.get(key, User)
-    try:
-        found = db.session.get(model, int(value))
-    except (TypeError, ValueError):
-        return str(value)
+    from pilotmgr.core.validate import row_id
+
+    number = row_id(value) if value is not None else None
+    found = db.session.get(model, number) if number else None
     if found is None:
         return str(value)
     return getattr(found, "title", None) or found.name

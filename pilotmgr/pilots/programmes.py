@@ -150,9 +150,9 @@ def list_programmes(page: int, per_page: int) -> Page:
 def list_challenges(page: int, per_page: int, programme_id=None) -> Page:
     query = select(Challenge).order_by(Challenge.id)
     if programme_id not in (None, ""):
-        if v.row_id(programme_id) is None:
+        if (number := v.row_id(programme_id)) is None:
             return Page([], 0, page, per_page)
-        query = query.where(Challenge.programme_id == int(programme_id))
+        query = query.where(Challenge.programme_id == number)
     return paginate(query, page, per_page)
 
 

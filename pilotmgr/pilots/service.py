@@ -195,7 +195,7 @@ def pilot_detail(user, pilot_id) -> Pilot:
     pilot = (
         db.session.scalar(
             select(Pilot)
-            .where(Pilot.id == int(pilot_id))
+            .where(Pilot.id == v.row_id(pilot_id))
             .options(
                 selectinload(Pilot.challenge),
                 selectinload(Pilot.kpis),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -113,7 +113,9 @@ def _all_day(uid, day, summary, description, url, stamp) -> Event:
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    # A date stored before dates were bounded to 1900–2200 may be 31/12/9999: no day after it.
+    if day < date.max:
+        event.add("dtend", day + timedelta(days=1))
     event.add("summary", summary)
     event.add("description", description or "")
     event.add("url", url)

@@ -33,11 +33,9 @@ def unread_count(user) -> int:
 
 
 def mark_read(user, notification_id) -> Notification:
-    note = (
-        db.session.get(Notification, int(notification_id))
-        if str(notification_id).isdigit()
-        else None
-    )
+    from pilotmgr.core.validate import row_id
+
+    note = db.session.get(Notification, n) if (n := row_id(notification_id)) else None
     if note is None or note.user_id != user.id:
         raise NotFound()
     if note.read_at is None:

@@ -48,6 +48,14 @@ def send_leader_digests() -> None:
     log.info("leader digests queued: %s", queue_leader_digests())
 
 
+def purge_imports() -> None:
+    from pilotmgr.exports.uploads import purge
+
+    removed = purge()
+    if removed:
+        log.info("import uploads removed: %s", removed)
+
+
 #: (id, function, trigger, trigger arguments)
 JOBS = [
     ("reminders-scan", scan_reminders, "cron", {"minute": "*/5"}),
@@ -59,6 +67,7 @@ JOBS = [
         "cron",
         {"day_of_week": "mon", "hour": DIGEST_AT.hour, "minute": DIGEST_AT.minute},
     ),
+    ("imports-purge", purge_imports, "cron", {"minute": 17}),
 ]
 
 

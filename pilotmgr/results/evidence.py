@@ -76,11 +76,10 @@ def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evi
     require(can_record(actor, pilot), str(_l("You may not add evidence to this pilot.")))
     measurement = None
     if measurement_id not in (None, ""):
-        measurement = (
-            db.session.get(Measurement, int(measurement_id))
-            if str(measurement_id).isdigit()
-            else None
-        )
+        from pilotmgr.core.validate import row_id
+
+        number = row_id(measurement_id)
+        measurement = db.session.get(Measurement, number) if number else None
         if measurement is None or measurement.kpi_id not in {k.id for k in pilot.kpis}:
             raise ValidationFailed({"measurement_id": [str(_l("No such value of this pilot."))]})
     return save_file(

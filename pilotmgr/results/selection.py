@@ -65,7 +65,7 @@ class Candidate:
 
 
 def get_challenge(challenge_id) -> Challenge:
-    found = db.session.get(Challenge, int(challenge_id)) if str(challenge_id).isdigit() else None
+    found = db.session.get(Challenge, n) if (n := v.row_id(challenge_id)) else None
     if found is None:
         raise NotFound()
     return found
@@ -361,10 +361,10 @@ def _ids(raw) -> list[int]:
     if raw in (None, ""):
         return []
     items = raw if isinstance(raw, list) else str(raw).split(",")
-    try:
-        ids = [int(str(i).strip()) for i in items if str(i).strip()]
-    except ValueError:
-        raise ValidationFailed({"selected": [str(_l("Pilot numbers only."))]}) from None
+    ids = [v.row_id(i) for i in items if str(i).strip()]
+    if None in ids:
+        # "²", 1.5, true or a number no pilot can have: not a pilot number.
+        raise ValidationFailed({"selected": [str(_l("Pilot numbers only."))]})
     return list(dict.fromkeys(ids))
 
 
@@ -373,8 +373,8 @@ def _formulas(raw, selected_ids: list[int]) -> dict[int, str]:
     if isinstance(raw, Mapping):
         found = {}
         for key, text in raw.items():
-            if str(key).isdigit() and isinstance(text, str) and text.strip():
-                found[int(key)] = v.multi_line(text.strip())[:2000]
+            if (n := v.row_id(key)) and isinstance(text, str) and text.strip():
+                found[n] = v.multi_line(text.strip())[:2000]
         return found
     if isinstance(raw, str) and raw.strip():
         return {i: v.multi_line(raw.strip())[:2000] for i in selected_ids}

@@ -83,7 +83,7 @@ def require_head(user, pilot) -> None:
 
 
 def get_kpi(user, kpi_id) -> tuple[Kpi, Pilot]:
-    kpi = db.session.get(Kpi, int(kpi_id)) if str(kpi_id).isdigit() else None
+    kpi = db.session.get(Kpi, n) if (n := v.row_id(kpi_id)) else None
     pilot = db.session.get(Pilot, kpi.pilot_id) if kpi else None
     if pilot is None or not can_view_pilot(user, pilot):
         raise NotFound()
@@ -98,7 +98,7 @@ def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurem
             "value": v.decimal(required=True),
             "measured_on": v.iso_date(required=True),
             "note": v.prose(2000),
-            "corrects": v.integer(1),
+            "corrects": v.integer(1, v.MAX_ROW_ID),
             "reason": v.prose(2000),
         },
     )
@@ -166,9 +166,7 @@ def reviewers(pilot: Pilot) -> list:
 
 
 def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
-    found = (
-        db.session.get(Measurement, int(measurement_id)) if str(measurement_id).isdigit() else None
-    )
+    found = db.session.get(Measurement, n) if (n := v.row_id(measurement_id)) else None
     if found is None:
         raise NotFound()
     kpi, pilot = get_kpi(user, found.kpi_id)

@@ -18,6 +18,7 @@ from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed
 from pilotmgr.core.formats import format_day
 from pilotmgr.core.pagination import page_args
+from pilotmgr.core.validate import row_id
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
@@ -258,7 +259,7 @@ def weights(programme_id):
     challenge_id = request.args.get("challenge", "")
     form = WeightsForm(id_prefix="w-")
     done, _found = form.run(lambda data: evaluations.set_weights(current_user, programme_id, data))
-    challenge = selection.get_challenge(challenge_id) if challenge_id.isdigit() else None
+    challenge = selection.get_challenge(challenge_id) if row_id(challenge_id) else None
     if challenge is not None and challenge.programme_id != programme_id:
         challenge = None
     if not done:
@@ -382,4 +383,4 @@ def library():
 def _find_programme(value: str):
     from pilotmgr.pilots.models import Programme
 
-    return db.session.get(Programme, int(value)) if value.isdigit() else None
+    return db.session.get(Programme, n) if (n := row_id(value)) else None

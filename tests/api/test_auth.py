@@ -100,11 +100,30 @@ def test_create_user_forbidden(org, api, who):
 
 
 @pytest.mark.parametrize(
-    "query", ["page=abc", "page=0", "per_page=101", "per_page=0", "per_page=x"]
+    "query",
+    [
+        "page=abc",
+        "page=0",
+        "per_page=101",
+        "per_page=0",
+        "per_page=x",
+        # Beyond the id range the OFFSET overflowed the database (500); "²" passed isdigit().
+        "page=2147483648",
+        "page=99999999999999999999",
+        "page=²",
+        "per_page=²",
+        "page=1.5",
+    ],
 )
 @pytest.mark.parametrize("path", ["/users", "/units", "/programmes", "/challenges", "/pilots"])
 def test_bad_paging_is_400(org, api, path, query):
     assert_problem(api(org["admin"]).get(f"{path}?{query}"), 400)
+
+
+def test_a_page_beyond_the_range_names_the_range_the_vietnamese_way(org, api):
+    org["admin"].lang = "vi"
+    data = assert_problem(api(org["admin"]).get("/pilots?page=2147483648"), 400)
+    assert data["errors"]["page"] == ["Phải là số nguyên từ 1 đến 2.147.483.647."]
 
 
 @pytest.mark.parametrize("path", ["/users", "/units"])

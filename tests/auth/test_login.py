@@ -1,6 +1,11 @@
 """Signing in: what was typed stays, wrong input is told in Vietnamese, and a deactivated
 account neither signs in nor keeps an open session — without telling strangers who has one."""
 
+from urllib.parse import quote
+
+import pytest
+from flask import url_for
+
 from pilotmgr.auth import accounts
 from pilotmgr.extensions import db
 from tests.conftest import csrf_token
@@ -108,3 +113,45 @@ def test_the_english_login_page_speaks_english(client):
     response = _post_login(client, "", "")
     assert field_error(response, "email") == "This field is required."
     assert "E-mail" in summary(response)
+
+
+OFF_SITE = [
+    "//evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\r\nSet-Cookie: a=b",
+    "/pilots\n",
+    "/\x00",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "evil.example",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_login_follows_next_only_to_a_path_on_this_site(app, client, make, target):
+    user = make.user("lead", make.unit("BNH", "Tỉnh Bắc Ninh"), email="lead@bn.gov.vn")
+    token = csrf_token(client)
+    response = client.post(
+        f"/login?next={quote(target, safe='')}",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    with app.test_request_context():
+        assert response.headers["Location"] == url_for("dashboard.index")
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_the_language_switch_follows_next_only_to_a_path_on_this_site(client, target):
+    response = client.get(f"/lang/en?next={quote(target, safe='')}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
+
+
+@pytest.mark.parametrize("target", ["/pilots/?stage=draft", "/pilots/3#kpis", "/tìm-kiếm"])
+def test_next_to_a_path_on_this_site_is_followed(client, target):
+    response = client.get(f"/lang/en?next={quote(target, safe='')}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/")
+    assert response.headers["Location"] != "/login"

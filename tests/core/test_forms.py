@@ -63,6 +63,26 @@ def test_dates_are_read_day_first_or_iso(typed, day):
     assert parse_day(typed) == day
 
 
-@pytest.mark.parametrize("typed", ["31/02/2026", "12/31/26", "2026-13-01", "01/01/9999", "hôm nay"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "31/02/2026",
+        "12/31/26",
+        "2026-13-01",
+        "01/01/9999",
+        "31/12/1899",
+        "01/01/2201",
+        "0001-01-01",
+        "hôm nay",
+        "٣١/١٢/٢٠٢٦",
+    ],
+)
 def test_impossible_or_far_dates_are_refused(typed):
     assert parse_day(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"), [("01/01/1900", date(1900, 1, 1)), ("2200-12-31", date(2200, 12, 31))]
+)
+def test_the_first_and_last_years_are_taken(typed, day):
+    assert parse_day(typed) == day

@@ -110,3 +110,15 @@ def test_downgrading_gives_the_files_back_to_the_upload_folder(empty_database, t
             assert names.scalars().all() == [PRESENT]
         db.engine.dispose()
     assert (uploads / PRESENT).read_bytes() == PDF
+
+
+def test_upgrading_removes_the_files_earlier_dry_runs_left_behind(empty_database, tmp_path):
+    left = tmp_path / "uploads" / "imports"
+    left.mkdir(parents=True)
+    (left / f"3-{'a' * 32}.xlsx").write_bytes(b"PK checked long ago")
+    app = _app(empty_database, tmp_path)
+    with app.app_context():
+        upgrade()
+        assert list(left.iterdir()) == []
+        db.session.remove()
+        db.engine.dispose()

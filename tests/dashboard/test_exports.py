@@ -162,7 +162,8 @@ def test_the_api_exports_with_a_token(world, api):
 def test_openapi_describes_the_exports(world, api):
     spec = api(world.head_p).get("/openapi.json").get_json()
     op = spec["paths"]["/exports/{what}.{fmt}"]["get"]
-    assert {p["name"] for p in op["parameters"]} == {"what", "fmt"}
+    assert {p["name"] for p in op["parameters"] if p["in"] == "path"} == {"what", "fmt"}
+    assert {"stage", "unit", "owner", "q"} <= {p["name"] for p in op["parameters"]}
 
 
 def test_a_hostile_search_filter_is_harmless(world, login):

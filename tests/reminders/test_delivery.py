@@ -216,6 +216,15 @@ def test_the_calendar_feed_lists_open_deadlines_and_parses(org, make, client, ap
     assert client.get("/calendar/not-a-secret.ics").status_code == 404
 
 
+def test_a_due_date_stored_before_dates_were_bounded_still_gives_a_feed(org, make, client, api):
+    add_task(make, org, date(9999, 12, 31), title="Hạn nhập nhầm")
+    url = api(org.staff).get("/me").get_json()["calendar_url"]
+    response = client.get(url.replace("http://localhost", ""))
+    assert response.status_code == 200
+    (event,) = Calendar.from_ical(response.data).walk("VEVENT")
+    assert event.decoded("dtstart") == date(9999, 12, 31)
+
+
 @pytest.mark.parametrize("moment", ["2027-03-16T08:30:00+07:00", "2027-03-16T08:30"])
 def test_the_commands_take_a_simulated_now(org, make, runner, smtp, moment):
     add_task(make, org, date(2027, 3, 17))

@@ -1,0 +1,61 @@
+"""Odd ids in API addresses and bodies: a 404 or a 422, never a 500."""
+
+import pytest
+
+from pilotmgr.api.openapi import ROUTES
+from tests.api.conftest import assert_problem, is_problem
+
+ODD_IDS = ["²", "٣", "0", "2147483648", "9223372036854775808", "9" * 30]
+WITH_ID = sorted({(m, p) for m, p, *_ in ROUTES if "{id}" in p})
+
+
+@pytest.mark.parametrize("raw", ODD_IDS)
+def test_an_odd_id_in_any_api_address_is_a_404(world, api, raw):
+    caller = api(world.admin)
+    for method, path in WITH_ID:
+        response = getattr(caller, method)(path.replace("{id}", raw), json={"version": 1})
+        assert is_problem(response, 404), (method, path, response.status_code)
+
+
+@pytest.mark.parametrize("raw", ["²", "2147483648", 9223372036854775808, 1.5, True, "1,x"])
+def test_odd_pilot_numbers_in_a_selection_are_a_422(world, api, raw):
+    response = api(world.admin).post(
+        f"/challenges/{world.challenge_id}/selection", json={"selected": [raw], "rationale": "x"}
+    )
+    assert response.status_code in (409, 422), response.get_data(as_text=True)
+    assert response.status_code != 409 or raw == "1,x"
+
+
+@pytest.mark.parametrize("raw", ["²", "2147483648", "9" * 30])
+def test_an_odd_measurement_id_with_evidence_is_a_422(world, api, make, raw):
+    import io
+
+    pilot = make.pilot("piloting", owner=world.lead, unit_=world.department)
+    response = api(world.lead).post(
+        f"/pilots/{pilot.id}/evidence",
+        data={"file": (io.BytesIO(b"%PDF-1.4 x"), "a.pdf"), "measurement_id": raw},
+        content_type="multipart/form-data",
+    )
+    assert_problem(response, 422, "measurement_id")
+
+
+@pytest.mark.parametrize("raw", ["²", "2147483648", "9" * 30])
+def test_an_odd_programme_id_filter_lists_nothing(world, api, raw):
+    data = api(world.admin).get(f"/challenges?programme_id={raw}").get_json()
+    assert data["total"] == 0
+
+
+@pytest.mark.parametrize("raw", ["²", 2147483648, 9223372036854775808, "9" * 30])
+def test_an_odd_corrected_value_is_a_422(world, api, make, raw):
+    from sqlalchemy import select
+
+    from pilotmgr.extensions import db
+    from pilotmgr.pilots.models import Kpi
+
+    pilot = make.pilot("piloting", owner=world.lead, unit_=world.department)
+    kpi = db.session.scalar(select(Kpi).where(Kpi.pilot_id == pilot.id))
+    response = api(world.lead).post(
+        f"/kpis/{kpi.id}/measurements",
+        json={"value": 1, "measured_on": "2026-01-05", "corrects": raw, "reason": "Sai số"},
+    )
+    assert_problem(response, 422, "corrects")
