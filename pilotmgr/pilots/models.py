@@ -3,7 +3,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, event
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pilotmgr.auth.models import User
@@ -48,6 +58,10 @@ class Pilot(VersionedMixin, TimestampMixin, db.Model):
     __table_args__ = (
         #: Filters by stage and unit, and covers "awaiting my decision" (stage, subtree, oldest first) without touching rows.
         Index("ix_pilots_stage_unit_changed", "stage", "unit_id", "stage_changed_at"),
+        # The database refuses a stage the lifecycle does not know (migration 0017).
+        CheckConstraint(
+            "stage IN (" + ", ".join(f"'{stage}'" for stage in Stage) + ")", name="stage_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -161,3 +161,16 @@ def test_stage_names_are_written_only_in_the_stage_enum():
                 continue
             found.append(f"{name}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_the_database_refuses_a_stage_the_lifecycle_does_not_know(app, make):
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    from pilotmgr.pilots.models import Pilot
+
+    pilot = make.pilot("draft")
+    with pytest.raises(IntegrityError):
+        db.session.execute(update(Pilot).where(Pilot.id == pilot.id).values(stage="archived"))
+        db.session.flush()
+    db.session.rollback()
