@@ -48,19 +48,34 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         app, locale_selector=get_locale, timezone_selector=lambda: app.config["PILOTMGR_TIMEZONE"]
     )
 
+    from pilotmgr.api import register_api
     from pilotmgr.core.urls import register_converters
     from pilotmgr.core.web import register_web
 
     register_converters(app)
     register_web(app)
     register_features(app)
-    from pilotmgr.api import register_api
-
-    register_api(app)
+    register_api(app, api_routes())
     from pilotmgr.cli import register_cli
 
     register_cli(app)
     return app
+
+
+def api_routes() -> tuple:
+    """Every feature's API operations."""
+    from pilotmgr.auth import api as auth
+    from pilotmgr.discussion import api as discussion
+    from pilotmgr.exports import api as exports
+    from pilotmgr.memos import api as memos
+    from pilotmgr.pilots import api as pilots
+    from pilotmgr.reminders import api as reminders
+    from pilotmgr.results import api as results
+    from pilotmgr.rollout import api as rollout
+    from pilotmgr.units import api as units
+
+    features = (auth, units, pilots, results, rollout, memos, reminders, discussion, exports)
+    return tuple(feature.routes for feature in features)
 
 
 def register_features(app: Flask) -> None:

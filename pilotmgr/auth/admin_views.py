@@ -21,7 +21,8 @@ from pilotmgr.auth.forms import (
 )
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.web import Routes, commit
+from pilotmgr.core.routes import Routes
+from pilotmgr.core.web import commit
 from pilotmgr.extensions import db
 from pilotmgr.units.models import Unit
 from pilotmgr.units.service import all_units, tree_order

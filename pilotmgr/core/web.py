@@ -103,36 +103,6 @@ def commit() -> None:
     db.session.commit()
 
 
-class Routes:
-    """Pages declared in one module for a blueprint another module owns (the users' pages on
-    the admin blueprint): `@routes.get(...)` as on a blueprint, then `routes.attach(bp)`."""
-
-    def __init__(self):
-        self._rules: list[tuple[str, object, dict]] = []
-        self._attached: set[str] = set()
-
-    def route(self, rule: str, **options):
-        def decorator(view):
-            self._rules.append((rule, view, options))
-            return view
-
-        return decorator
-
-    def get(self, rule: str, **options):
-        return self.route(rule, methods=["GET"], **options)
-
-    def post(self, rule: str, **options):
-        return self.route(rule, methods=["POST"], **options)
-
-    def attach(self, blueprint) -> None:
-        """Add the pages to `blueprint`, once (every app the process creates shares it)."""
-        if blueprint.name in self._attached:
-            return
-        for rule, view, options in self._rules:
-            blueprint.add_url_rule(rule, view_func=view, **options)
-        self._attached.add(blueprint.name)
-
-
 def register_web(app: Flask) -> None:
     """What every page shares: sign-in settings, filters, request state, security headers.
 

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from pilotmgr.auth import service as accounts
 from pilotmgr.core.authority import is_admin
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.web import Routes, commit
+from pilotmgr.core.routes import Routes
+from pilotmgr.core.web import commit
 from pilotmgr.extensions import csrf
 from pilotmgr.reminders import mail_links, mail_queue
 from pilotmgr.reminders.forms import MailSettingsForm
