@@ -1,4 +1,8 @@
-"""Every `flask …` command, gathered from the features."""
+"""Every `flask …` command of the product, gathered from the features.
+
+`flask bench` and `flask demo` are developers' tools (devtools/), registered through the
+`flask.commands` entry points in pyproject.toml.
+"""
 
 from flask import Flask
 
@@ -6,13 +10,10 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     from pilotmgr.auth.cli import users
     from pilotmgr.backup.cli import backup, restore
-    from pilotmgr.bench.cli import bench
     from pilotmgr.dashboard.cli import digest
-    from pilotmgr.demo.cli import demo
     from pilotmgr.exports.cli import imports
     from pilotmgr.reminders.cli import outbox, reminders, scheduler
     from pilotmgr.units.cli import units
 
-    groups = (users, units, demo, bench, reminders, outbox, scheduler, digest, imports)
-    for group in (*groups, backup, restore):
+    for group in (users, units, reminders, outbox, scheduler, digest, imports, backup, restore):
         app.cli.add_command(group)

@@ -42,7 +42,7 @@ def _log_in(page, base: str, email: str) -> None:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from pilotmgr.demo.data import load_demo
+    from devtools.demo.data import load_demo
     from pilotmgr.pilots.models import Pilot
 
     with tempfile.TemporaryDirectory() as tmp:

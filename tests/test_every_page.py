@@ -196,7 +196,7 @@ class Crawler:
 @pytest.fixture(scope="module")
 def demo(_app):
     """The demo organisation, loaded once for this module's crawls."""
-    from pilotmgr.demo.data import load_demo
+    from devtools.demo.data import load_demo
     from pilotmgr.extensions import db
 
     with _app.app_context():
@@ -217,7 +217,7 @@ def _user(email: str | None):
 
 
 def _logged_in(_app, email: str | None):
-    from pilotmgr.demo.catalog import PASSWORD
+    from devtools.demo.catalog import PASSWORD
 
     client = _app.test_client()
     if email is None:
@@ -232,7 +232,7 @@ def _logged_in(_app, email: str | None):
 
 def start_pages(user) -> list[str]:
     """The nav's pages, one pilot per stage the user may see, and what a GET can get wrong."""
-    from pilotmgr.core.permissions import visible_pilots_clause
+    from pilotmgr.pilots.permissions import visible_pilots_clause
 
     if user is None:  # what anyone may open without signing in, or is sent from
         return ["/login", "/memos/verify", "/memos/verify/" + "0" * 64, "/pilots/", "/dashboard"]
@@ -265,9 +265,9 @@ def start_pages(user) -> list[str]:
 
 def error_pages(user) -> dict[str, int]:
     """Addresses that answer an error page: not found, not allowed, wrong method."""
-    from pilotmgr.core.permissions import can_view_pilot
     from pilotmgr.extensions import db
     from pilotmgr.pilots.models import Pilot
+    from pilotmgr.pilots.permissions import can_view_pilot
 
     if user is None:
         return {"/no-such-page": 404}

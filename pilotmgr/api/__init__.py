@@ -119,18 +119,12 @@ def _is_api() -> bool:
     return request.path.startswith(bp.url_prefix + "/") or request.path == bp.url_prefix
 
 
-def register_api(app: Flask) -> None:
-    from pilotmgr.api import openapi  # noqa: F401
-    from pilotmgr.auth import api as _auth  # noqa: F401
-    from pilotmgr.discussion import api as _discussion  # noqa: F401
-    from pilotmgr.exports import api as _exports  # noqa: F401
-    from pilotmgr.memos import api as _memos  # noqa: F401
-    from pilotmgr.pilots import api as _pilots  # noqa: F401
-    from pilotmgr.reminders import api as _reminders  # noqa: F401
-    from pilotmgr.results import api as _results  # noqa: F401
-    from pilotmgr.rollout import api as _rollout  # noqa: F401
-    from pilotmgr.units import api as _units  # noqa: F401
+def register_api(app: Flask, features: tuple = ()) -> None:
+    """The API blueprint with the features' operations (`features`: each one's `routes`)."""
+    from pilotmgr.api import openapi
 
+    for routes in (openapi.routes, *features):
+        routes.attach(bp)
     csrf.exempt(bp)
     app.register_blueprint(bp)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pilotmgr.api import bp
+from pilotmgr.core.routes import Routes
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
+
 
 PROBLEM_REF = {"$ref": "#/components/responses/Problem"}
 
@@ -493,7 +497,7 @@ def build() -> dict:
     }
 
 
-@bp.get("/openapi.json")
+@routes.get("/openapi.json")
 def openapi():
     return build()
 

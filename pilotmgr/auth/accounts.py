@@ -15,9 +15,10 @@ from pilotmgr.auth.models import LANGS, ROLES, ApiToken, Role, User
 from pilotmgr.auth.service import _boolean, _find_unit, check_password_strength
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import ValidationFailed, check_version
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import FINISHED
 from pilotmgr.units.models import Unit
 
 ONLY_ADMINS = _l("Only administrators manage users.")
@@ -148,9 +149,7 @@ def open_work(user: User) -> dict:
             select(Task.id).where(Task.assignee_id == user.id, Task.status.in_(OPEN_TASK_STATUSES))
         ),
         "pilots": count(
-            select(Pilot.id).where(
-                Pilot.owner_id == user.id, Pilot.stage.not_in(("scaled", "closed"))
-            )
+            select(Pilot.id).where(Pilot.owner_id == user.id, Pilot.stage.not_in(FINISHED))
         ),
         "targets": count(
             select(RolloutTarget.id).where(

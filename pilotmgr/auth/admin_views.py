@@ -21,11 +21,14 @@ from pilotmgr.auth.forms import (
 )
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.pagination import page_args
+from pilotmgr.core.routes import Routes
 from pilotmgr.core.web import commit
 from pilotmgr.extensions import db
 from pilotmgr.units.models import Unit
 from pilotmgr.units.service import all_units, tree_order
-from pilotmgr.units.views import bp
+
+#: Attached by the app factory to the blueprint these pages belong to.
+routes = Routes()
 
 PER_PAGE = 25
 ROLE_CODES = tuple(service.ROLES)
@@ -35,7 +38,7 @@ def _units():
     return tree_order(all_units())
 
 
-@bp.route("/users", methods=["GET", "POST"])
+@routes.route("/users", methods=["GET", "POST"])
 def users():
     units = _units()
     form = UserCreateForm(units=units)
@@ -73,7 +76,7 @@ def _list_page(create_form, units):
     )
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@routes.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id):
     person = service.get_user(current_user, user_id)
     units = _units()
@@ -88,7 +91,7 @@ def user(user_id):
     return redirect(url_for("admin.user", user_id=person.id))
 
 
-@bp.post("/users/<int:user_id>/password")
+@routes.post("/users/<int:user_id>/password")
 def reset_password(user_id):
     person = service.get_user(current_user, user_id)
     form = ResetPasswordForm(id_prefix="reset-")
@@ -107,7 +110,7 @@ def reset_password(user_id):
     return redirect(url_for("admin.user", user_id=person.id))
 
 
-@bp.post("/users/<int:user_id>/active")
+@routes.post("/users/<int:user_id>/active")
 def set_active(user_id):
     person = service.get_user(current_user, user_id)
     form = ActivationForm(id_prefix="active-")

@@ -1,12 +1,16 @@
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
-from pilotmgr.api import body, bp, created, ok, page_json, page_params, problem, user
+from pilotmgr.api import body, created, ok, page_json, page_params, problem, user
 from pilotmgr.auth import service
 from pilotmgr.auth.models import ROLES
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import is_admin, require
+from pilotmgr.core.routes import Routes
 from pilotmgr.extensions import db
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
 
 
 def user_json(u) -> dict:
@@ -26,7 +30,7 @@ def calendar_url(u) -> str:
     return url_for("reminders.calendar_feed", secret=u.calendar_secret, _external=True)
 
 
-@bp.post("/auth/token")
+@routes.post("/auth/token")
 def issue_token():
     data = body()
     found = service.authenticate(data.get("email"), data.get("password"))
@@ -37,13 +41,13 @@ def issue_token():
     return ok({"token": token})
 
 
-@bp.get("/me")
+@routes.get("/me")
 def me():
     u = user()
     return {**user_json(u), "calendar_url": calendar_url(u)}
 
 
-@bp.get("/users")
+@routes.get("/users")
 def list_users():
     page, per_page = page_params()
     return page_json(service.list_users(user(), page, per_page, **_user_filters()), user_json)
@@ -66,12 +70,12 @@ def _user_filters() -> dict:
     return {"q": args.get("q", "")[:200], "role": role, "unit": unit, "active": active}
 
 
-@bp.post("/users")
+@routes.post("/users")
 def create_user():
     return created(user_json(service.create_user(user(), body())))
 
 
-@bp.patch("/users/<email>")
+@routes.patch("/users/<email>")
 def update_user(email):
     from pilotmgr.auth import accounts
 
@@ -84,7 +88,7 @@ def update_user(email):
     return ok(user_json(accounts.update_user(actor, found, body())))
 
 
-@bp.post("/me/password")
+@routes.post("/me/password")
 def change_my_password():
     service.change_password(user(), body())
     return ok({"changed": True})

@@ -11,12 +11,13 @@ from pilotmgr.auth.models import LANGS, ROLE_LABELS, ROLES
 from pilotmgr.auth.service import MIN_PASSWORD, check_email, check_password_strength
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.forms import Form, VersionField, max_length, options, required
+from pilotmgr.reminders.rules import DIGEST_TIME
 
 #: Each language is offered in its own name, as language menus do.
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 EMAIL_MODE_LABELS = {
     "single": _l("Each reminder as it comes"),
-    "digest": _l("One daily digest at 07:30"),
+    "digest": _l("One daily digest at %(time)s", time=DIGEST_TIME),
     "off": _l("No e-mail, in the app only"),
 }
 
@@ -73,7 +74,7 @@ class SettingsForm(Form):
     lang = SelectField(_l("Language"))
     email_mode = SelectField(_l("Reminders by e-mail"))
     leader_digest = SelectField(
-        _l("Weekly leader digest (Mondays 07:30, with a PDF summary)"),
+        _l("Weekly leader digest (Mondays %(time)s, with a PDF summary)", time=DIGEST_TIME),
         choices=options((("1", _l("Send it to me")), ("0", _l("Do not send it")))),
     )
 

@@ -74,6 +74,14 @@ class User(UserMixin, VersionedMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_head(self) -> bool:
+        return self.role == Role.head
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
 

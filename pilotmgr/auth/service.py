@@ -13,11 +13,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from pilotmgr.auth.models import LANGS, ROLES, ApiToken, Role, User, new_secret
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import is_admin, require, subtree_ids
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
-from pilotmgr.units.models import Unit
+from pilotmgr.units.models import Unit, subtree_ids
 
 MIN_PASSWORD = 10
 

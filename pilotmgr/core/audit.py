@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pilotmgr.auth.models import User
 from pilotmgr.core.models import UTCDateTime, utcnow
 from pilotmgr.extensions import db
 
@@ -31,7 +30,8 @@ class HistoryEntry(db.Model):
     #: The unit the work was done under at the time, kept when units merge later.
     unit_code: Mapped[str] = mapped_column(String(40), nullable=False, default="")
 
-    actor: Mapped[User | None] = relationship(lazy="raise")
+    # By name: core/ imports no feature; the users' table is auth's.
+    actor: Mapped[User | None] = relationship("User", lazy="raise")  # noqa: F821
 
 
 @event.listens_for(HistoryEntry, "before_update")

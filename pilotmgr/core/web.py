@@ -9,7 +9,6 @@ from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh as babel_refresh
-from flask_login import current_user
 
 from pilotmgr.core.errors import GuardFailed, ServiceError, StaleVersion, ValidationFailed
 from pilotmgr.core.formats import format_day, format_number, format_percent
@@ -105,31 +104,13 @@ def commit() -> None:
 
 
 def register_web(app: Flask) -> None:
-    from pilotmgr.auth.models import ROLE_LABELS, User
-    from pilotmgr.pilots import lifecycle
-    from pilotmgr.pilots.history import describe
+    """What every page shares: sign-in settings, filters, request state, security headers.
 
+    The features' blueprints, the user loader and the features' template globals are wired
+    by the app factory (`pilotmgr.create_app`)."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "warning"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        # A deactivated account's open sessions end with it.
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
-
-    app.jinja_env.globals.update(
-        STAGE_LABELS=lifecycle.STAGE_LABELS,
-        OUTCOME_LABELS=lifecycle.OUTCOME_LABELS,
-        STAGES=lifecycle.STAGES,
-        ROLE_LABELS=ROLE_LABELS,
-        describe_history=describe,
-    )
-
-    @app.context_processor
-    def layout_globals():
-        return {"unread_count": _unread_count()}
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["get_locale"] = get_locale
@@ -153,45 +134,3 @@ def register_web(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
-
-    from pilotmgr.auth import admin_views  # noqa: F401  (the users' pages on the admin blueprint)
-    from pilotmgr.auth.views import bp as auth_bp
-    from pilotmgr.dashboard.views import bp as dashboard_bp
-    from pilotmgr.discussion.views import bp as discussion_bp
-    from pilotmgr.exports.imports import bp as imports_bp
-    from pilotmgr.exports.views import bp as exports_bp
-    from pilotmgr.memos.views import bp as memos_bp
-    from pilotmgr.pilots.views import bp as pilots_bp
-    from pilotmgr.programmes.views import bp as programmes_bp
-    from pilotmgr.reminders import mail_views  # noqa: F401  (mail settings and problems pages)
-    from pilotmgr.reminders.views import bp as reminders_bp
-    from pilotmgr.results.views import bp as results_bp
-    from pilotmgr.rollout.views import bp as rollout_bp
-    from pilotmgr.search.views import bp as search_bp
-    from pilotmgr.units.views import bp as units_bp
-
-    for blueprint in (
-        auth_bp,
-        dashboard_bp,
-        pilots_bp,
-        units_bp,
-        reminders_bp,
-        results_bp,
-        rollout_bp,
-        memos_bp,
-        discussion_bp,
-        exports_bp,
-        imports_bp,
-        search_bp,
-        programmes_bp,
-    ):
-        app.register_blueprint(blueprint)
-
-
-def _unread_count() -> int:
-    """Unread notifications for the header badge."""
-    if not current_user or not current_user.is_authenticated:
-        return 0
-    from pilotmgr.reminders.notifications import unread_count
-
-    return unread_count(current_user)

@@ -6,7 +6,7 @@ row with the same Message-ID (the insert does nothing on conflict). Sent by the 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -26,8 +26,9 @@ from pilotmgr.reminders.attachments import OutboxAttachment
 from pilotmgr.reminders.mail_links import settings_url
 from pilotmgr.reminders.messages import mail_domain
 from pilotmgr.reminders.models import OutboxMail
+from pilotmgr.reminders.rules import DIGEST_AT
 
-SEND_AT = time(7, 30)
+SEND_AT = DIGEST_AT
 MOVED_LIMIT = 15
 
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import aliased
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.extensions import db
-from pilotmgr.pilots.lifecycle import STAGES
+from pilotmgr.pilots.lifecycle import AWAITING_DECISION, FINISHED, STAGES
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Challenge, Kpi, Pilot, Task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results.models import Measurement
 from pilotmgr.rollout.coverage import Coverage
 from pilotmgr.rollout.models import RolloutTarget
@@ -24,8 +25,7 @@ from pilotmgr.units.models import Unit
 
 LIST_LIMIT = 20
 #: Stages a head decides on (the measurements to approve are counted apart).
-DECISIONS = ("proposed", "evaluating", "selected")
-FINISHED = ("scaled", "closed")
+DECISIONS = tuple(AWAITING_DECISION)
 #: Coverage's fields, in order.
 COVERAGE_COUNTS = ("total", "done", "on_time", "overdue", "blocked")
 
@@ -181,7 +181,7 @@ def overdue_targets(scope) -> tuple[int, list]:
     head sees his province's late target of a ministry pilot, not the other provinces'.
     """
     late = and_(
-        Pilot.stage == "rolling_out",
+        Pilot.stage == Stage.rolling_out,
         RolloutTarget.status != "done",
         RolloutTarget.wave <= Pilot.rollout_open_wave,
         RolloutTarget.due_date < scope.today,
@@ -242,7 +242,7 @@ def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
             _count(RolloutTarget.status == "blocked").label("blocked"),
         )
         .join(Pilot, Pilot.id == RolloutTarget.pilot_id)
-        .where(Pilot.stage == "rolling_out", *scope.target_clauses())
+        .where(Pilot.stage == Stage.rolling_out, *scope.target_clauses())
         .group_by(RolloutTarget.pilot_id)
         .subquery()
     )
@@ -253,7 +253,7 @@ def rollout_coverage(scope, limit: int = LIST_LIMIT) -> tuple[int, list[tuple]]:
     query = (
         select(Pilot.id, Pilot.title, *counts, func.count().over())
         .outerjoin(per_pilot, per_pilot.c.pilot_id == Pilot.id)
-        .where(Pilot.stage == "rolling_out")
+        .where(Pilot.stage == Stage.rolling_out)
         .order_by(percent, counts[3].desc(), Pilot.id)
         .limit(limit)
     )
@@ -305,7 +305,7 @@ def plus_one_coverage(scope, programme, units: list | None = None) -> dict:
         units = active_units()
     path_of = {u.id: u.path for u in units}
     running = db.session.scalars(
-        select(Pilot.unit_id).where(in_programme, Pilot.stage != "closed").distinct()
+        select(Pilot.unit_id).where(in_programme, Pilot.stage != Stage.closed).distinct()
     ).all()
     # A unit is covered when a pilot runs in it or anywhere below it: mark every ancestor.
     covered: set[str] = set()

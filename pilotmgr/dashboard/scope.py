@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from pilotmgr.auth.models import Role
+from pilotmgr.core.authority import in_subtree, is_admin
 from pilotmgr.core.clock import local_today, local_zone
 from pilotmgr.core.errors import PermissionDenied
 from pilotmgr.core.forms import parse_day
-from pilotmgr.core.permissions import in_subtree, is_admin
 from pilotmgr.core.validate import row_id
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Pilot, Programme

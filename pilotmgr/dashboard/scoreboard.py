@@ -26,6 +26,7 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.reminders.models import CalendarDay
 from pilotmgr.reminders.workdays import WorkCalendar
 from pilotmgr.rollout.models import RolloutTarget
@@ -243,7 +244,7 @@ def _target_rows(scope, index, n_today: int, last: date) -> list:
             target.due_date >= scope.start,
             target.due_date <= last,
             target.wave <= Pilot.rollout_open_wave,
-            Pilot.stage.in_(("rolling_out", "scaled")),
+            Pilot.stage.in_((Stage.rolling_out, Stage.scaled)),
             *scope.target_clauses(),
         )
         .group_by(

@@ -9,18 +9,20 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from pilotmgr.auth.models import Role
+from pilotmgr.core.authority import is_admin
 from pilotmgr.core.clock import local_today, local_zone
-from pilotmgr.core.permissions import is_admin, subtree_ids
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import AWAITING_DECISION, FINISHED, RECORDING
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Kpi, Pilot, Task, TaskDueRequest
-from pilotmgr.units.models import Unit
+from pilotmgr.pilots.stages import Stage
+from pilotmgr.units.models import Unit, subtree_ids
 
 LIMIT = 200
 #: Stage → the decision a pilot there waits for from a head (rolling_out: once every target is
 #: done, confirming it scaled).
-DECISION_STAGES = {"proposed": "submission", "evaluating": "selection", "selected": "rollout"}
+DECISION_STAGES = AWAITING_DECISION
 #: Stages in which KPI values are recorded (results.service.RECORDING_STAGES).
-RECORDING_STAGES = ("piloting", "evaluating")
+RECORDING_STAGES = RECORDING
 
 
 def today():
@@ -64,7 +66,7 @@ def my_open_targets(user) -> list:
                 RolloutTarget.responsible_id == user.id,
                 RolloutTarget.status != "done",
                 RolloutTarget.wave <= Pilot.rollout_open_wave,
-                Pilot.stage == "rolling_out",
+                Pilot.stage == Stage.rolling_out,
             )
             .order_by(*order)
             .limit(LIMIT)
@@ -76,7 +78,7 @@ def my_pilots(user) -> list[Pilot]:
     return list(
         db.session.scalars(
             select(Pilot)
-            .where(Pilot.owner_id == user.id, Pilot.stage.not_in(("closed", "scaled")))
+            .where(Pilot.owner_id == user.id, Pilot.stage.not_in(FINISHED))
             .order_by(Pilot.end_date.is_(None), Pilot.end_date, Pilot.id)
             .limit(LIMIT)
         )
@@ -90,7 +92,7 @@ def my_pilots(user) -> list[Pilot]:
 class Waiting:
     """One thing waiting for this user's decision: what kind, about what, since when."""
 
-    #: submission, selection, rollout, scaled, due_request, review or evaluation.
+    #: submission, selection, rollout, scaling, due_request, review or evaluation.
     kind: str
     since: date
     pilot_id: int
@@ -113,7 +115,7 @@ class Waiting:
             return f"/pilots/{self.pilot_id}#kpi-{self.kpi_id}"
         if self.task_id is not None:
             return f"/pilots/{self.pilot_id}#task-{self.task_id}"
-        anchors = {"evaluation": "#evaluations", "scaled": "#rollout"}
+        anchors = {"evaluation": "#evaluations", "scaling": "#rollout"}
         return f"/pilots/{self.pilot_id}{anchors.get(self.kind, '')}"
 
 
@@ -134,10 +136,10 @@ def _editable(user):
     """SQL: pilots whose tasks this user decides on: owned, or under their authority."""
     authority = _authority(user)
     if authority is None:
-        return Pilot.stage.not_in(("scaled", "closed"))
+        return Pilot.stage.not_in(FINISHED)
     owned = Pilot.owner_id == user.id
     clause = owned if authority is False else or_(owned, authority)
-    return and_(clause, Pilot.stage.not_in(("scaled", "closed")))
+    return and_(clause, Pilot.stage.not_in(FINISHED))
 
 
 def _pilot_rows(query) -> list:
@@ -171,7 +173,7 @@ def _ready_to_scale(user) -> list[Waiting]:
     query = (
         select(Pilot.id, Pilot.title, func.max(RolloutTarget.done_on), Unit.name)
         .join(RolloutTarget, RolloutTarget.pilot_id == Pilot.id)
-        .where(Pilot.stage == "rolling_out")
+        .where(Pilot.stage == Stage.rolling_out)
         .group_by(Pilot.id, Pilot.title, Unit.name)
         .having(open_targets == 0)
         .order_by(func.max(RolloutTarget.done_on), Pilot.id)
@@ -179,7 +181,7 @@ def _ready_to_scale(user) -> list[Waiting]:
     if authority is not None:
         query = query.where(authority)
     return [
-        Waiting("scaled", done_on, pid, title, unit)
+        Waiting("scaling", done_on, pid, title, unit)
         for pid, title, done_on, unit in _pilot_rows(query)
     ]
 
@@ -246,7 +248,7 @@ def _evaluations(user) -> list[Waiting]:
     query = (
         select(Pilot.id, Pilot.title, Pilot.stage_changed_at, Unit.name)
         .join(PilotEvaluator, PilotEvaluator.pilot_id == Pilot.id)
-        .where(PilotEvaluator.user_id == user.id, Pilot.stage == "evaluating", ~done)
+        .where(PilotEvaluator.user_id == user.id, Pilot.stage == Stage.evaluating, ~done)
         .order_by(Pilot.stage_changed_at, Pilot.id)
     )
     return [

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from flask import request
 
-from pilotmgr.api import body, bp, created
+from pilotmgr.api import body, created
 from pilotmgr.api import user as caller
 from pilotmgr.auth.models import User
+from pilotmgr.core.routes import Routes
 from pilotmgr.discussion import service
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
 
 
 def comment_json(comment, files=()) -> dict:
@@ -29,7 +33,7 @@ def comment_json(comment, files=()) -> dict:
     }
 
 
-@bp.get("/pilots/<pilot_id>/comments")
+@routes.get("/pilots/<pilot_id>/comments")
 def list_comments(pilot_id):
     pilot = pilots.get_pilot(caller(), pilot_id)
     found = service.thread(caller(), pilot)
@@ -37,7 +41,7 @@ def list_comments(pilot_id):
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
 
 
-@bp.post("/pilots/<pilot_id>/comments")
+@routes.post("/pilots/<pilot_id>/comments")
 def post_comment(pilot_id):
     """JSON `{"body"}`, or multipart with `body` and one or more `file`."""
     pilot = pilots.get_pilot(caller(), pilot_id)

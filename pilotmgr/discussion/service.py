@@ -19,9 +19,9 @@ from pilotmgr.auth.models import User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.core.permissions import can_view_pilot, require_visible
 from pilotmgr.discussion.models import Comment
 from pilotmgr.extensions import db
+from pilotmgr.pilots.permissions import can_view_pilot, require_visible
 from pilotmgr.reminders.events import notify
 
 MAX_BODY = 10_000

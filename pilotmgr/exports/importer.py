@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from pilotmgr.auth.models import Role
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import require
 from pilotmgr.core.errors import ServiceError, ValidationFailed
 from pilotmgr.core.forms import parse_day
-from pilotmgr.core.permissions import can_create_pilot, require
 from pilotmgr.core.text import fold, one_line
 from pilotmgr.exports import labels
 from pilotmgr.exports.sheets import read_rows
@@ -27,6 +27,7 @@ from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
 from pilotmgr.pilots import tasks
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.permissions import can_create_pilot
 
 #: Other ways people write a row's kind, besides its code and its label in either language.
 KIND_WORDS = {"thi diem": "pilot", "chi so": "kpi", "chi tieu": "kpi", "nhiem vu": "task"}

@@ -13,12 +13,11 @@ from pilotmgr.core import audit
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.extensions import db
 from pilotmgr.memos.models import Decision, Memo
-from pilotmgr.pilots.models import Task
-from pilotmgr.pilots.transitions import pilot_transitioned
-from pilotmgr.reminders.events import notify
+from pilotmgr.pilots.lifecycle import REJECTING
+from pilotmgr.pilots.tasks import create_task
 
 #: Moving here is a "no" to what the memo asked.
-REJECTING_STAGES = ("draft", "closed")
+REJECTING_STAGES = REJECTING
 
 
 def parse_conditions(raw: str, today: date) -> list[dict]:
@@ -85,8 +84,11 @@ def record(actor, pilot, transition, request) -> Decision | None:
     db.session.flush()
     stored = []
     for c in conditions:
-        task = Task(
-            pilot_id=pilot.id,
+        task = create_task(
+            actor,
+            pilot,
+            comment=_("Condition of the decision"),
+            told_as="condition_task",
             title=c["text"],
             how=_("A condition of the decision on memo %(number)s.", number=memo.number)
             if memo
@@ -95,28 +97,6 @@ def record(actor, pilot, transition, request) -> Decision | None:
             priority="high",
             due_date=c["due_date"],
             deliverable=_("A report that the condition is met"),
-            status="todo",
-        )
-        db.session.add(task)
-        db.session.flush()
-        audit.record(
-            actor=actor,
-            obj=task,
-            action="create",
-            pilot_id=pilot.id,
-            after={"title": task.title, "assignee": c["owner"].email, "due_date": c["due_date"]},
-            comment=_("Condition of the decision"),
-            unit_code=pilot.unit.code,
-        )
-        notify(
-            "condition_task",
-            [c["owner"]],
-            cause=f"task-{task.id}",
-            actor=actor,
-            pilot=pilot,
-            url=f"/pilots/{pilot.id}#tasks",
-            task=task.title,
-            due=task.due_date,
         )
         stored.append(
             {
@@ -138,8 +118,3 @@ def record(actor, pilot, transition, request) -> Decision | None:
     )
     db.session.flush()
     return decision
-
-
-@pilot_transitioned.connect
-def _on_transition(pilot, actor=None, transition=None, request=None, **_kw):
-    record(actor, pilot, transition, request)

@@ -161,8 +161,14 @@ def _parsed_html():
 
     Our templates write markup that is also well-formed XML (void elements closed, character
     references by number). The C XML parser reads a memo in 0.2 ms; the pure-Python HTML5
-    parser WeasyPrint uses takes about 4 ms, and both give the same tree. The
-    attributes set here are those `HTML.__init__` sets (a test keeps them in step).
+    parser WeasyPrint uses takes about 4 ms, and both give the same tree.
+
+    Private use of WeasyPrint: `HTML` has no public way to take a parsed tree, so this
+    subclass sets the attributes `HTML.__init__` sets. It buys about 4 ms of each memo's
+    render. Guarded by tests/memos/test_pdf.py
+    (`test_a_document_parsed_by_us_carries_what_weasyprint_sets_on_its_own` compares the
+    attributes with WeasyPrint's own, `test_the_memo_markup_is_read_as_xml_into_the_tree_the_
+    html_parser_builds` the trees); anything that is not XML goes through `HTML` itself.
     """
     import cssselect2
     from weasyprint import HTML
@@ -193,6 +199,12 @@ def _compress_once(_document, pdf) -> None:
     stream compressed here is handed over as finished FlateDecode data, asked for as often
     as pydyf likes. Streams that are already filtered (images) or hold anything but bytes are
     left to pydyf.
+
+    `finisher` is WeasyPrint's public hook; what it receives is a pydyf document (pydyf is a
+    declared dependency), whose `Stream` fields are read and set here. It buys one
+    compression of each stream instead of two. Guarded by tests/memos/test_pdf.py
+    (`test_streams_are_compressed_once_and_the_file_carries_its_identifier`, and every test
+    that reads a memo back with pypdf and pdftotext).
     """
     import pydyf
 

@@ -13,13 +13,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority
 from pilotmgr.core.clock import local_today, now
 from pilotmgr.core.errors import GuardFailed, NotFound, PermissionDenied, ValidationFailed
-from pilotmgr.core.permissions import has_authority, require_visible
 from pilotmgr.extensions import db
 from pilotmgr.memos import render, snapshot
 from pilotmgr.memos.models import MEMO_KINDS, MEMO_LANGS, Decision, Memo, MemoCounter
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.permissions import require_visible
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 
 ISSUE_FIELDS = {
@@ -29,9 +31,9 @@ ISSUE_FIELDS = {
 }
 #: Where each kind of memo makes sense: what it asks the head to decide.
 KIND_STAGES = {
-    "pilot_approval": ("draft", "proposed", "piloting"),
-    "selection": ("piloting", "evaluating", "selected"),
-    "rollout": ("selected", "rolling_out", "scaled"),
+    "pilot_approval": (Stage.draft, Stage.proposed, Stage.piloting),
+    "selection": (Stage.piloting, Stage.evaluating, Stage.selected),
+    "rollout": (Stage.selected, Stage.rolling_out, Stage.scaled),
 }
 
 

@@ -247,7 +247,7 @@ def _recalled(issuer: User, challenge: Challenge | None, pilot: Pilot) -> list[d
     if decision.ranking is None:
         among = _ids(decision.selected_ids) + _ids(decision.other_ids)
         return _candidates(issuer, challenge, pilot, among=among)
-    from pilotmgr.core.permissions import visible_pilots_clause
+    from pilotmgr.pilots.permissions import visible_pilots_clause
 
     query = (
         select(Pilot.id, Pilot.title, Unit.name, Pilot.budget)

@@ -19,7 +19,6 @@ from flask_login import current_user, login_required
 from pilotmgr.core.errors import GuardFailed
 from pilotmgr.core.web import commit
 from pilotmgr.extensions import db
-from pilotmgr.memos import decisions as _decisions  # noqa: F401  (records decisions on transitions)
 from pilotmgr.memos import render, service
 from pilotmgr.memos.forms import (
     MemoDecisionForm,

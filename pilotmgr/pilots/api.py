@@ -1,13 +1,17 @@
 from flask import request
 
-from pilotmgr.api import body, bp, created, ok, page_json, page_params, user
+from pilotmgr.api import body, created, ok, page_json, page_params, user
 from pilotmgr.auth.models import User
 from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.routes import Routes
 from pilotmgr.core.validate import text
 from pilotmgr.extensions import db
 from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
 from pilotmgr.pilots.lifecycle import STAGES
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task, TaskDueRequest
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
 
 
 def decimal_json(value):
@@ -134,36 +138,36 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-@bp.get("/programmes")
+@routes.get("/programmes")
 def list_programmes():
     page, per_page = page_params()
     return page_json(programmes.list_programmes(page, per_page), programme_json)
 
 
-@bp.post("/programmes")
+@routes.post("/programmes")
 def create_programme():
     return created(programme_json(programmes.create_programme(user(), body())))
 
 
-@bp.get("/challenges")
+@routes.get("/challenges")
 def list_challenges():
     page, per_page = page_params()
     found = programmes.list_challenges(page, per_page, request.args.get("programme_id"))
     return page_json(found, challenge_json)
 
 
-@bp.post("/challenges")
+@routes.post("/challenges")
 def create_challenge():
     return created(challenge_json(programmes.create_challenge(user(), body())))
 
 
-@bp.patch("/programmes/<int:programme_id>")
+@routes.patch("/programmes/<int:programme_id>")
 def update_programme(programme_id):
     programme = programmes.get_programme(programme_id)
     return ok(programme_json(programmes.update_programme(user(), programme, body())))
 
 
-@bp.patch("/challenges/<int:challenge_id>")
+@routes.patch("/challenges/<int:challenge_id>")
 def update_challenge(challenge_id):
     challenge = programmes.get_challenge(challenge_id)
     return ok(challenge_json(programmes.update_challenge(user(), challenge, body())))
@@ -194,36 +198,36 @@ def _filters() -> dict:
     return filters
 
 
-@bp.get("/pilots")
+@routes.get("/pilots")
 def list_pilots():
     page, per_page = page_params()
     return page_json(service.list_pilots(user(), page, per_page, **_filters()), pilot_json)
 
 
-@bp.post("/pilots")
+@routes.post("/pilots")
 def create_pilot():
     return created(pilot_json(service.create_pilot(user(), body()), full=True))
 
 
-@bp.get("/pilots/<pilot_id>")
+@routes.get("/pilots/<pilot_id>")
 def get_pilot(pilot_id):
     return pilot_json(service.get_pilot(user(), pilot_id), full=True)
 
 
-@bp.patch("/pilots/<pilot_id>")
+@routes.patch("/pilots/<pilot_id>")
 def update_pilot(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
     return ok(pilot_json(service.update_pilot(user(), pilot, body()), full=True))
 
 
-@bp.post("/pilots/<pilot_id>/transitions")
+@routes.post("/pilots/<pilot_id>/transitions")
 def transition_pilot(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
     pilot = transitions.transition(user(), pilot, body())
     return ok({"stage": pilot.stage, "outcome": pilot.outcome, "version": pilot.version})
 
 
-@bp.get("/pilots/<pilot_id>/history")
+@routes.get("/pilots/<pilot_id>/history")
 def pilot_history(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
     return {
@@ -245,7 +249,7 @@ def pilot_history(pilot_id):
     }
 
 
-@bp.get("/pilots/<pilot_id>/kpis")
+@routes.get("/pilots/<pilot_id>/kpis")
 def list_kpis(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
     items = service.list_kpis(user(), pilot)
@@ -257,13 +261,13 @@ def list_kpis(pilot_id):
     }
 
 
-@bp.post("/pilots/<pilot_id>/kpis")
+@routes.post("/pilots/<pilot_id>/kpis")
 def create_kpi(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
     return created(kpi_json(service.add_kpi(user(), pilot, body())))
 
 
-@bp.patch("/kpis/<kpi_id>")
+@routes.patch("/kpis/<kpi_id>")
 def update_kpi(kpi_id):
     kpi = service.get_kpi(user(), kpi_id)
     return ok(kpi_json(service.update_kpi(user(), kpi, body())))
@@ -272,7 +276,7 @@ def update_kpi(kpi_id):
 # --- tasks -----------------------------------------------------------------------------------
 
 
-@bp.get("/pilots/<pilot_id>/tasks")
+@routes.get("/pilots/<pilot_id>/tasks")
 def list_tasks(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
     items = tasks.list_tasks(user(), pilot)
@@ -284,20 +288,20 @@ def list_tasks(pilot_id):
     }
 
 
-@bp.post("/pilots/<pilot_id>/tasks")
+@routes.post("/pilots/<pilot_id>/tasks")
 def create_task(pilot_id):
     pilot = service.get_pilot(user(), pilot_id)
     return created(task_json(tasks.add_task(user(), pilot, body())))
 
 
-@bp.patch("/tasks/<task_id>")
+@routes.patch("/tasks/<task_id>")
 def update_task(task_id):
     """Assignees: status, and done with `completion_note`; editors: the task's terms too."""
     task = tasks.get_task(user(), task_id)
     return ok(task_json(tasks.update_task(user(), task, body())))
 
 
-@bp.delete("/kpis/<kpi_id>")
+@routes.delete("/kpis/<kpi_id>")
 def delete_kpi(kpi_id):
     """Only while the pilot is a draft; `?version=` (or a JSON `version`) guards a stale read."""
     kpi = service.get_kpi(user(), kpi_id)
@@ -310,7 +314,7 @@ def delete_kpi(kpi_id):
     return "", 204
 
 
-@bp.get("/tasks/<task_id>/due-requests")
+@routes.get("/tasks/<task_id>/due-requests")
 def list_due_requests(task_id):
     task = tasks.get_task(user(), task_id)
     items = due_requests.due_requests(user(), task)
@@ -322,13 +326,13 @@ def list_due_requests(task_id):
     }
 
 
-@bp.post("/tasks/<task_id>/due-requests")
+@routes.post("/tasks/<task_id>/due-requests")
 def request_due_date(task_id):
     task = tasks.get_task(user(), task_id)
     return created(due_request_json(due_requests.request_due_date(user(), task, body())))
 
 
-@bp.post("/due-requests/<request_id>/decision")
+@routes.post("/due-requests/<request_id>/decision")
 def decide_due_request(request_id):
     found = due_requests.get_due_request(user(), request_id)
     return ok(due_request_json(due_requests.decide_due_request(user(), found, body())))

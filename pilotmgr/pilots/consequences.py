@@ -6,19 +6,20 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from pilotmgr.core.clock import local_today
+from pilotmgr.core.clock import add_months, local_today
 from pilotmgr.core.formats import format_day
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
 from pilotmgr.pilots.guards import open_target_units
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Task
 from pilotmgr.pilots.naming import SHOWN, name_list, quoted
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 
 
 def consequences(actor, pilot, step, request_) -> list:
     """The lines of the confirmation page: what taking `step` with `request_` will do."""
-    if step.target == "closed":
+    if step.target == Stage.closed:
         return _closing(actor, pilot, request_)
     return _scaling(pilot, request_)
 
@@ -66,8 +67,6 @@ def _closing(actor, pilot, request_) -> list:
 
 
 def _scaling(pilot, request_) -> list:
-    from pilotmgr.rollout.regulation import add_months
-
     targets = db.session.scalar(
         select(func.count()).select_from(RolloutTarget).where(RolloutTarget.pilot_id == pilot.id)
     )

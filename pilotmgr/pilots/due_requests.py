@@ -14,11 +14,12 @@ from sqlalchemy import select
 from pilotmgr.auth.models import User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import require
 from pilotmgr.core.clock import local_today, now
 from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import can_edit_pilot, require, require_visible
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task, TaskDueRequest
+from pilotmgr.pilots.permissions import can_edit_pilot, require_visible
 from pilotmgr.pilots.tasks import task_url, update_task
 from pilotmgr.reminders.events import notify
 

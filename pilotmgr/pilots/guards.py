@@ -21,9 +21,10 @@ from sqlalchemy import func, or_, select
 from pilotmgr.core.formats import format_day, format_number
 from pilotmgr.extensions import db
 from pilotmgr.pilots.naming import SHOWN, name_list, quoted
+from pilotmgr.pilots.stages import Stage, from_on
 
 #: Closing from these stages needs lessons learned: the pilot has run and taught something.
-AFTER_PILOTING = frozenset({"piloting", "evaluating", "selected", "rolling_out"})
+AFTER_PILOTING = from_on(Stage.piloting, Stage.rolling_out)
 
 
 @dataclass

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from pilotmgr.core.permissions import has_authority
-from pilotmgr.pilots.effects import Announce, Effect, deciders, open_target_people, owner
+from pilotmgr.core.authority import has_authority
+from pilotmgr.pilots.effects import (
+    Announce,
+    Effect,
+    benefit_review,
+    deciders,
+    memo_decision,
+    new_end_date,
+    open_target_people,
+    outcome_and_lessons,
+    owner,
+    regulation,
+    rollout_decision,
+)
 
 # The guards live beside the table; their names are part of this module's interface.
 from pilotmgr.pilots.guards import (  # noqa: F401
@@ -26,32 +37,21 @@ from pilotmgr.pilots.guards import (  # noqa: F401
     rollout_complete,
     rollout_ready,
 )
-
-
-class Stage(enum.StrEnum):
-    draft = "draft"
-    proposed = "proposed"
-    piloting = "piloting"
-    evaluating = "evaluating"
-    selected = "selected"
-    rolling_out = "rolling_out"
-    scaled = "scaled"
-    closed = "closed"
-
+from pilotmgr.pilots.stages import Stage, from_on
 
 STAGES = [s.value for s in Stage]
 OUTCOMES = ("rejected", "not_selected", "stopped")
-BEFORE_SCALED = frozenset(STAGES[:6])
+BEFORE_SCALED = from_on(Stage.draft, Stage.rolling_out)
 
 STAGE_LABELS = {
-    "draft": _l("Draft"),
-    "proposed": _l("Proposed"),
-    "piloting": _l("Piloting"),
-    "evaluating": _l("Evaluating"),
-    "selected": _l("Selected"),
-    "rolling_out": _l("Rolling out"),
-    "scaled": _l("Scaled"),
-    "closed": _l("Closed"),
+    Stage.draft: _l("Draft"),
+    Stage.proposed: _l("Proposed"),
+    Stage.piloting: _l("Piloting"),
+    Stage.evaluating: _l("Evaluating"),
+    Stage.selected: _l("Selected"),
+    Stage.rolling_out: _l("Rolling out"),
+    Stage.scaled: _l("Scaled"),
+    Stage.closed: _l("Closed"),
 }
 OUTCOME_LABELS = {
     "rejected": _l("Rejected"),
@@ -67,8 +67,8 @@ Guard = Callable[["object", Request], list]
 class Transition:
     #: A stable name for the step (forms and the API's optional `step` name it).
     name: str
-    sources: frozenset[str]
-    target: str
+    sources: frozenset[Stage]
+    target: Stage
     #: "owner" (the pilot's owner) and/or "head" (a head with authority, or an admin).
     actors: frozenset[str]
     guard: Guard
@@ -77,125 +77,155 @@ class Transition:
     outcomes: frozenset[str] = frozenset()
     #: The main path forward from each stage; its guard is the pilot's readiness.
     forward: bool = False
+    #: The decision a head takes here, as dashboards and reminders name what they await
+    #: ("submission", "selection", "rollout"); empty for other steps.
+    decision: str = ""
     #: The inputs a form for this step asks for, besides the comment.
     inputs: tuple[str, ...] = ()
-    #: What taking the step does besides changing the stage and the history (in this order).
+    #: What taking the step does besides changing the stage and writing its history: those
+    #: that change the pilot first (recorded with the step), then the others in this order.
     effects: tuple[Effect, ...] = ()
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit",
-        frozenset({"draft"}),
-        "proposed",
+        frozenset({Stage.draft}),
+        Stage.proposed,
         frozenset({"owner"}),
         readiness,
         _l("Submit for approval"),
         forward=True,
-        effects=(Announce("submitted", deciders),),
+        effects=(memo_decision, Announce("submitted", deciders)),
     ),
     Transition(
         "send_back",
-        frozenset({"proposed"}),
-        "draft",
+        frozenset({Stage.proposed}),
+        Stage.draft,
         frozenset({"head"}),
         needs_comment,
         _l("Send back"),
-        effects=(Announce("sent_back", owner),),
+        effects=(memo_decision, Announce("sent_back", owner)),
     ),
     Transition(
         "withdraw",
-        frozenset({"proposed"}),
-        "draft",
+        frozenset({Stage.proposed}),
+        Stage.draft,
         frozenset({"owner"}),
         no_guard,
         _l("Withdraw the submission"),
-        effects=(Announce("withdrawn", deciders),),
+        effects=(memo_decision, Announce("withdrawn", deciders)),
     ),
     Transition(
         "approve",
-        frozenset({"proposed"}),
-        "piloting",
+        frozenset({Stage.proposed}),
+        Stage.piloting,
         frozenset({"head"}),
         no_guard,
         _l("Approve and start the pilot"),
         forward=True,
-        effects=(Announce("approved", owner),),
+        decision="submission",
+        effects=(memo_decision, Announce("approved", owner)),
     ),
     Transition(
         "start_evaluation",
-        frozenset({"piloting"}),
-        "evaluating",
+        frozenset({Stage.piloting}),
+        Stage.evaluating,
         frozenset({"owner", "head"}),
         every_kpi_measured,
         _l("Start evaluation"),
         forward=True,
+        effects=(memo_decision,),
     ),
     Transition(
         "extend",
-        frozenset({"evaluating"}),
-        "piloting",
+        frozenset({Stage.evaluating}),
+        Stage.piloting,
         frozenset({"head"}),
         new_end_after_today,
         _l("Extend or re-pilot"),
         inputs=("new_end_date",),
-        effects=(Announce("extended", owner),),
+        effects=(new_end_date, memo_decision, Announce("extended", owner)),
     ),
     Transition(
         "select",
-        frozenset({"evaluating"}),
-        "selected",
+        frozenset({Stage.evaluating}),
+        Stage.selected,
         frozenset({"head"}),
         has_evaluation,
         _l("Select as successful"),
         forward=True,
-        effects=(Announce("selected", owner),),
+        decision="selection",
+        effects=(memo_decision, Announce("selected", owner)),
     ),
     Transition(
         "approve_rollout",
-        frozenset({"selected"}),
-        "rolling_out",
+        frozenset({Stage.selected}),
+        Stage.rolling_out,
         frozenset({"head"}),
         rollout_ready,
         _l("Approve rollout"),
         forward=True,
+        decision="rollout",
         inputs=("decision_number", "decision_date"),
-        effects=(Announce("rollout_approved", owner, open_target_people),),
+        effects=(
+            rollout_decision,
+            memo_decision,
+            Announce("rollout_approved", owner, open_target_people),
+        ),
     ),
     Transition(
         "scale",
-        frozenset({"rolling_out"}),
-        "scaled",
+        frozenset({Stage.rolling_out}),
+        Stage.scaled,
         frozenset({"head"}),
         rollout_complete,
         _l("Mark as scaled"),
         forward=True,
         inputs=("regulation",),
-        effects=(Announce("scaled", owner),),
+        effects=(regulation, benefit_review, memo_decision, Announce("scaled", owner)),
     ),
     Transition(
         "close",
         BEFORE_SCALED,
-        "closed",
+        Stage.closed,
         frozenset({"head"}),
         closing,
         _l("Close the pilot"),
         outcomes=frozenset(OUTCOMES),
         inputs=("outcome", "lessons"),
-        effects=(Announce("closed", owner),),
+        effects=(outcome_and_lessons, memo_decision, Announce("closed", owner)),
     ),
     Transition(
         "stop",
-        frozenset({"draft"}),
-        "closed",
+        frozenset({Stage.draft}),
+        Stage.closed,
         frozenset({"owner"}),
         closing,
         _l("Stop the pilot"),
         outcomes=frozenset({"stopped"}),
         inputs=("outcome",),
+        effects=(outcome_and_lessons, memo_decision),
     ),
 )
 STEPS = {t.name: t for t in TRANSITIONS}
+
+# --- stage groups, derived from the table ----------------------------------------------------
+
+#: No step leads out of these: the pilot's story is over.
+FINISHED = frozenset(Stage) - {s for t in TRANSITIONS for s in t.sources}
+#: Still under way.
+UNDER_WAY = frozenset(Stage) - FINISHED
+#: Stage → the head's decision it awaits ("submission", "selection", "rollout").
+AWAITING_DECISION: dict[Stage, str] = {
+    source: t.decision for t in TRANSITIONS if t.decision for source in sorted(t.sources)
+}
+#: Where a step that says "no" leads (sending back, closing).
+REJECTING = frozenset({STEPS["send_back"].target, STEPS["close"].target})
+#: Stages in which KPI values are recorded: while piloting and until the evaluation ends.
+RECORDING = frozenset({STEPS["approve"].target, STEPS["start_evaluation"].target})
+#: From the rollout decision on (the rollout plan, its board and its regulation).
+ROLLOUT = from_on(STEPS["select"].target, STEPS["scale"].target)
 
 
 def actor_roles(user, pilot) -> set[str]:
@@ -222,7 +252,7 @@ def allowed_transitions(user, pilot) -> list[Transition]:
     for transition in transitions_from(pilot.stage):
         if not roles & transition.actors:
             continue
-        if transition.target == "closed" and any(t.target == "closed" for t in result):
+        if transition.target == Stage.closed and any(t.target == Stage.closed for t in result):
             continue
         result.append(transition)
     return result
@@ -231,7 +261,7 @@ def allowed_transitions(user, pilot) -> list[Transition]:
 def allowed_outcomes(user, pilot) -> set[str]:
     roles = actor_roles(user, pilot)
     outcomes: set[str] = set()
-    for transition in transitions_from(pilot.stage, "closed"):
+    for transition in transitions_from(pilot.stage, Stage.closed):
         if roles & transition.actors:
             outcomes |= transition.outcomes
     return outcomes

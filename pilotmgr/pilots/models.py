@@ -3,13 +3,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, event
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pilotmgr.auth.models import User
 from pilotmgr.core.models import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.models import Unit
 
 PRIORITIES = ("high", "normal", "low")
@@ -47,6 +58,10 @@ class Pilot(VersionedMixin, TimestampMixin, db.Model):
     __table_args__ = (
         #: Filters by stage and unit, and covers "awaiting my decision" (stage, subtree, oldest first) without touching rows.
         Index("ix_pilots_stage_unit_changed", "stage", "unit_id", "stage_changed_at"),
+        # The database refuses a stage the lifecycle does not know (migration 0017).
+        CheckConstraint(
+            "stage IN (" + ", ".join(f"'{stage}'" for stage in Stage) + ")", name="stage_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +76,7 @@ class Pilot(VersionedMixin, TimestampMixin, db.Model):
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     budget: Mapped[Decimal | None] = mapped_column(Numeric(18, 2), nullable=True)
     partner: Mapped[str] = mapped_column(String(255), nullable=False, default="")
-    stage: Mapped[str] = mapped_column(String(16), nullable=False, default="draft", index=True)
+    stage: Mapped[str] = mapped_column(String(16), nullable=False, default=Stage.draft, index=True)
     #: Why a closed pilot was closed: rejected, not_selected or stopped.
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

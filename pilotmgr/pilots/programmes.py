@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import require
 from pilotmgr.core.errors import NotFound, check_version
 from pilotmgr.core.pagination import Page, paginate
-from pilotmgr.core.permissions import can_manage_programmes, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Programme
+from pilotmgr.pilots.permissions import can_manage_programmes
 
 
 def _find_programme(value: str) -> Programme | None:
@@ -127,8 +128,8 @@ def catalogue(user) -> list[tuple[Programme, list[tuple[Challenge, int]]]]:
     """Every programme with its challenges and how many of their pilots `user` may see."""
     from sqlalchemy import func
 
-    from pilotmgr.core.permissions import visible_pilots_clause
     from pilotmgr.pilots.models import Pilot
+    from pilotmgr.pilots.permissions import visible_pilots_clause
 
     counts = select(Pilot.challenge_id, func.count()).group_by(Pilot.challenge_id)
     if (visible := visible_pilots_clause(user)) is not None:

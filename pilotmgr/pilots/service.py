@@ -14,19 +14,13 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority, require
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from pilotmgr.core.pagination import Page
-from pilotmgr.core.permissions import (
-    can_create_pilot,
-    can_edit_pilot,
-    has_authority,
-    require,
-    require_visible,
-    visible_pilots_clause,
-)
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import FINISHED
 from pilotmgr.pilots.models import (
     DIRECTIONS,
     Challenge,
@@ -34,6 +28,13 @@ from pilotmgr.pilots.models import (
     Pilot,
     Task,
 )
+from pilotmgr.pilots.permissions import (
+    can_create_pilot,
+    can_edit_pilot,
+    require_visible,
+    visible_pilots_clause,
+)
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.models import Unit
 
 PILOT_AUDITED = (
@@ -148,9 +149,7 @@ def _dashboard_filters(query, stuck_before, overdue_on, pending_review):
     from pilotmgr.results.models import Measurement
 
     if stuck_before is not None:
-        query = query.where(
-            Pilot.stage.not_in(("scaled", "closed")), Pilot.stage_changed_at < stuck_before
-        )
+        query = query.where(Pilot.stage.not_in(FINISHED), Pilot.stage_changed_at < stuck_before)
     if overdue_on is not None:
         query = query.where(
             Pilot.id.in_(
@@ -262,7 +261,7 @@ def create_pilot(actor, data: Mapping) -> Pilot:
     )
     _check_owner(values["owner"])
     _check_dates(values)
-    pilot = Pilot(stage="draft", created_by_id=actor.id)
+    pilot = Pilot(stage=Stage.draft, created_by_id=actor.id)
     _apply_pilot_values(pilot, values)
     db.session.add(pilot)
     db.session.flush()
@@ -351,7 +350,7 @@ FROZEN_KPI_FIELDS = ("baseline", "target", "direction")
 
 
 def _check_frozen_thresholds(actor, kpi: Kpi, pilot: Pilot, values: dict, data: Mapping) -> None:
-    if pilot.stage in ("draft", "proposed"):
+    if pilot.stage in (Stage.draft, Stage.proposed):
         return
     changed = [k for k in FROZEN_KPI_FIELDS if k in values and values[k] != getattr(kpi, k)]
     if not changed:
@@ -402,7 +401,7 @@ def delete_kpi(actor, kpi: Kpi, data: Mapping | None = None) -> None:
     data = data or {}
     if data.get("version") not in (None, ""):
         check_version(kpi, data["version"])
-    if pilot.stage != "draft":
+    if pilot.stage != Stage.draft:
         raise Conflict(
             str(_l("A KPI can be deleted only while the pilot is a draft; correct it instead."))
         )

@@ -17,9 +17,9 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import require
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
-from pilotmgr.core.permissions import can_edit_pilot, can_update_task, require, require_visible
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import (
     PRIORITIES,
@@ -28,6 +28,7 @@ from pilotmgr.pilots.models import (
     Task,
     TaskDueChange,
 )
+from pilotmgr.pilots.permissions import can_edit_pilot, can_update_task, require_visible
 from pilotmgr.pilots.service import find_user
 from pilotmgr.reminders.events import notify
 
@@ -148,6 +149,23 @@ def _task_values(values: dict) -> dict:
 def add_task(actor, pilot: Pilot, data: Mapping) -> Task:
     require(can_edit_pilot(actor, pilot))
     values = _task_values(v.parse(data, task_fields()))
+    return create_task(actor, pilot, **values)
+
+
+def create_task(
+    actor,
+    pilot: Pilot,
+    *,
+    comment: str = "",
+    told_as: str = "task_assigned",
+    **values,
+) -> Task:
+    """The one way a task comes to be: the row, one history entry, word to its assignee.
+
+    `values` are the task's terms (title, how, assignee_id, priority, due_date, deliverable),
+    already checked; `told_as` is the notification its assignee gets (a condition of a
+    decision is told as one). Callers check who may create it.
+    """
     values.setdefault("priority", "normal")
     task = Task(pilot_id=pilot.id, status="todo", **values)
     db.session.add(task)
@@ -158,11 +176,21 @@ def add_task(actor, pilot: Pilot, data: Mapping) -> Task:
         action="create",
         pilot_id=pilot.id,
         after=audit.snapshot(task, TASK_AUDITED),
+        comment=comment,
         unit_code=pilot.unit.code,
     )
     db.session.flush()
     if task.assignee_id:
-        _tell_assigned(actor, task, pilot, f"history-{entry.id}")
+        notify(
+            told_as,
+            [task.assignee_id],
+            cause=f"history-{entry.id}",
+            actor=actor,
+            pilot=pilot,
+            url=task_url(task),
+            task=task.title,
+            due=task.due_date or "—",
+        )
     return task
 
 

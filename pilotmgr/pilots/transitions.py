@@ -1,10 +1,9 @@
-"""Moving a pilot through its lifecycle: permission, guard, change, history, effects, signal."""
+"""Moving a pilot through its lifecycle: look up the step, check it, run its effects, record it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from blinker import Namespace
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,15 +11,12 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.clock import local_today, now
 from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed, check_version
-from pilotmgr.core.permissions import require_visible
 from pilotmgr.extensions import db
 from pilotmgr.pilots import lifecycle
 from pilotmgr.pilots.effects import Moved
 from pilotmgr.pilots.lifecycle import OUTCOMES, STAGES, STEPS, Request
-
-signals = Namespace()
-#: Sent after a pilot changed stage (sender: the pilot; actor, transition, request).
-pilot_transitioned = signals.signal("pilot-transitioned")
+from pilotmgr.pilots.permissions import require_visible
+from pilotmgr.pilots.stages import Stage
 
 TRANSITION_FIELDS = {
     "to": v.choice(STAGES, required=True),
@@ -79,7 +75,7 @@ def check(
         raise GuardFailed([_cannot_move(pilot.stage, target)])
     roles = lifecycle.actor_roles(actor, pilot)
     allowed = [t for t in candidates if roles & t.actors]
-    if target == "closed":
+    if target == Stage.closed:
         if request.outcome is None:
             raise ValidationFailed({"outcome": [str(_l("Say why the pilot is closed."))]})
         allowed = [t for t in allowed if request.outcome in t.outcomes]
@@ -129,7 +125,8 @@ def dry_run(actor, pilot, data: Mapping) -> tuple[lifecycle.Transition, Request]
 
 
 def transition(actor, pilot, data: Mapping, *, announce: bool = True):
-    """Move `pilot` to `data["to"]`; record who, when, why; run the step's effects.
+    """Move `pilot` to `data["to"]`: look up the step, check its guard, run its effects (as
+    the lifecycle table lists them), record who, when, why.
 
     `announce=False` is for callers that tell people themselves (a selection over a
     challenge tells every candidate's owner of the one decision).
@@ -139,52 +136,39 @@ def transition(actor, pilot, data: Mapping, *, announce: bool = True):
         check_version(pilot, data["version"])
     target, step_name, request = _parse(data)
     step = check(actor, pilot, target, request, step_name)
-    source = pilot.stage
-    extra: dict = {}
-    if target == "piloting" and source == "evaluating":
-        extra["end_date"] = pilot.end_date
-        pilot.end_date = request.new_end_date
-    if target == "closed":
-        pilot.outcome = request.outcome
-        extra["outcome"] = request.outcome
-        if request.lessons:
-            pilot.lessons = request.lessons
-    if target == "scaled" and request.regulation:
-        pilot.regulation_number = request.regulation["number"]
-        pilot.regulation_date = request.regulation["date"]
-        pilot.regulation_issuer = request.regulation["issuer"]
-        pilot.regulation_title = request.regulation.get("title") or pilot.regulation_title
-        extra["regulation"] = request.regulation
-    if request.decision_number:
-        extra["decision_number"] = request.decision_number
-    if request.decision_date:
-        extra["decision_date"] = request.decision_date
-    if target == "rolling_out":
-        pilot.rollout_decision_number = request.decision_number or pilot.rollout_decision_number
-        pilot.rollout_decision_date = request.decision_date or pilot.rollout_decision_date
+    moved = Moved(actor, pilot, step, pilot.stage, request)
+    changing = [e for e in step.effects if getattr(e, "records_history", False)]
+    for effect in changing:
+        effect(moved)
     pilot.stage = target
     pilot.stage_changed_at = now()
     db.session.flush()
-    after = {"stage": target, "step": step.name, **extra}
-    if "end_date" in extra:
-        after["end_date"] = pilot.end_date
-    entry = audit.record(
+    moved.entry = audit.record(
         actor=actor,
         obj=pilot,
         action="transition",
         pilot_id=pilot.id,
-        before={"stage": source},
-        after=after,
+        before={"stage": moved.source},
+        after={"stage": target, "step": step.name, **moved.history, **_decision(request)},
         comment=request.comment,
         unit_code=pilot.unit.code,
     )
     db.session.flush()
-    if announce:
-        moved = Moved(actor, pilot, step, source, request, entry)
-        for effect in step.effects:
-            effect(moved)
-    pilot_transitioned.send(pilot, actor=actor, transition=step, request=request)
+    for effect in step.effects:
+        if effect in changing or (not announce and getattr(effect, "announcement", False)):
+            continue
+        effect(moved)
     return pilot
+
+
+def _decision(request: Request) -> dict:
+    """The decision's number and date, on record with any step that gives them."""
+    found = {}
+    if request.decision_number:
+        found["decision_number"] = request.decision_number
+    if request.decision_date:
+        found["decision_date"] = request.decision_date
+    return found
 
 
 def prerequisites(pilot, step: lifecycle.Transition) -> list:

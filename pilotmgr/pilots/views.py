@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from pilotmgr.auth.models import Role
 from pilotmgr.core.errors import GuardFailed, ValidationFailed
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.permissions import can_edit_pilot, can_update_task
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
@@ -30,6 +29,8 @@ from pilotmgr.pilots.forms import (
     TaskRowForms,
     TaskStatusForm,
 )
+from pilotmgr.pilots.permissions import can_edit_pilot, can_update_task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.service import all_units, tree_order
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -157,7 +158,7 @@ def detail_page(pilot_id, page_forms: dict | None = None, status: int = 200):
         history=service.history(current_user, pilot),
         decisions=decision_forms(current_user, pilot, forms, memos_block["decide_form"]),
         memos_block=memos_block,
-        readiness=lifecycle.readiness(pilot) if pilot.stage == "draft" else [],
+        readiness=lifecycle.readiness(pilot) if pilot.stage == Stage.draft else [],
         can_edit=can_edit,
         can_update_task=lambda task: can_update_task(current_user, task, pilot),
         today=service.today(),
@@ -273,7 +274,7 @@ def _posted_step(pilot):
         if step in allowed:
             return step
         # A close the user may take under another name (the owner stops, a head closes).
-        return next((t for t in allowed if t.target == step.target == "closed"), None)
+        return next((t for t in allowed if t.target == step.target == Stage.closed), None)
     return next((t for t in allowed if t.target == target), None)
 
 
@@ -325,7 +326,7 @@ def decide(pilot, form: DecisionForm):
 
 
 #: Steps that cannot be taken back: they ask once more, saying what will happen.
-IRREVERSIBLE = ("closed", "scaled")
+IRREVERSIBLE = lifecycle.FINISHED
 
 
 # --- tasks ---------------------------------------------------------------------------------

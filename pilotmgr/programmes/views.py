@@ -7,9 +7,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from pilotmgr.core.permissions import can_manage_programmes
 from pilotmgr.core.web import commit
 from pilotmgr.pilots import programmes as service
+from pilotmgr.pilots.permissions import can_manage_programmes
 from pilotmgr.programmes.forms import ChallengeForm, ProgrammeForm
 
 bp = Blueprint("programmes", __name__)

@@ -2,9 +2,13 @@
 
 from flask import request
 
-from pilotmgr.api import bp, ok, page_json, page_params, user
+from pilotmgr.api import ok, page_json, page_params, user
+from pilotmgr.core.routes import Routes
 from pilotmgr.reminders import notifications
 from pilotmgr.reminders.events import absolute
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
 
 
 def notification_json(n) -> dict:
@@ -20,7 +24,7 @@ def notification_json(n) -> dict:
     }
 
 
-@bp.get("/notifications")
+@routes.get("/notifications")
 def list_notifications():
     page, per_page = page_params()
     unread = request.args.get("unread") in ("1", "true")
@@ -31,7 +35,7 @@ def list_notifications():
     return data
 
 
-@bp.post("/notifications/<notification_id>/read")
+@routes.post("/notifications/<notification_id>/read")
 def read_notification(notification_id):
     note = notifications.mark_read(user(), notification_id)
     return ok(notification_json(notifications.with_texts([note])[0]))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pilotmgr.pilots.lifecycle import Stage
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES
 
 
@@ -22,7 +23,8 @@ from pilotmgr.pilots.models import OPEN_TASK_STATUSES
 class Deadlines:
     """Where a kind of deadline lives, in SQL terms: the row `d`, its pilot `p`, and so on.
 
-    `where` keeps the live deadlines: open, with a person and a date, pilot in the right stage.
+    `where` keeps the live deadlines: open, with a person and a date, pilot in the right stage;
+    its `{mark}`s are bound, in order, to `params`.
     """
 
     subject: str
@@ -31,6 +33,7 @@ class Deadlines:
     due: str
     person: str
     where: str
+    params: tuple = ()
 
 
 TASKS = Deadlines(
@@ -40,14 +43,14 @@ TASKS = Deadlines(
     due="d.due_date",
     person="d.assignee_id",
     where=(
-        "d.status IN ({}) AND d.assignee_id IS NOT NULL "
+        f"d.status IN ({', '.join(['{mark}'] * len(OPEN_TASK_STATUSES))}) "
+        "AND d.assignee_id IS NOT NULL "
         # A scaled pilot's tasks go quiet, except those given after it scaled (its benefit
         # review): those are the work that is still owed.
-        "AND p.stage <> 'closed' "
-        "AND (p.stage <> 'scaled' OR d.created_at >= p.stage_changed_at)".format(
-            ", ".join(f"'{s}'" for s in OPEN_TASK_STATUSES)
-        )
+        "AND p.stage <> {mark} "
+        "AND (p.stage <> {mark} OR d.created_at >= p.stage_changed_at)"
     ),
+    params=(*OPEN_TASK_STATUSES, Stage.closed, Stage.scaled),
 )
 
 #: A rollout target reminds once its pilot is rolling out and its wave has been opened.
@@ -58,9 +61,10 @@ ROLLOUT_TARGETS = Deadlines(
     due="d.due_date",
     person="d.responsible_id",
     where=(
-        "d.status <> 'done' AND d.responsible_id IS NOT NULL "
-        "AND p.stage = 'rolling_out' AND d.wave <= p.rollout_open_wave"
+        "d.status <> {mark} AND d.responsible_id IS NOT NULL "
+        "AND p.stage = {mark} AND d.wave <= p.rollout_open_wave"
     ),
+    params=("done", Stage.rolling_out),
 )
 
 #: Every kind of deadline the scan plans in SQL.
@@ -88,7 +92,7 @@ def chain_sql(spec: Deadlines, steps: str, mark: str, rules: bool, order: bool) 
         f"WITH steps (due, rules_id, tail, kind, step, due_at) AS (VALUES {steps}) {INSERT} "
         f"SELECT '{spec.subject}:' || d.id || s.tail || {spec.person}, '{spec.subject}', d.id, "
         f"d.pilot_id, s.kind, s.step, {spec.due}, {spec.person}, s.due_at, 'sent', "
-        f"{mark}, {mark}, {mark} {_from(spec, rules)}{recorded}"
+        f"{mark}, {mark}, {mark} {_from(spec, mark, rules)}{recorded}"
         f"{' ORDER BY d.id' if order else ''} ON CONFLICT (key) DO NOTHING"
     )
 
@@ -110,7 +114,7 @@ def escalation_sql(spec: Deadlines, steps: str, mark: str, rules: bool, order: b
         f"WITH steps (due, rules_id, tail, due_at) AS (VALUES {steps}) {INSERT} "
         f"SELECT '{spec.subject}:' || d.id || s.tail || h.head_id, '{spec.subject}', d.id, "
         f"d.pilot_id, 'escalation', 'esc', {spec.due}, h.head_id, s.due_at, 'sent', "
-        f"{mark}, {mark}, {mark} {_from(spec, rules, to_heads)}{recorded}"
+        f"{mark}, {mark}, {mark} {_from(spec, mark, rules, to_heads)}{recorded}"
         f"{' ORDER BY d.id, h.head_id' if order else ''} ON CONFLICT (key) DO NOTHING"
     )
 
@@ -150,7 +154,7 @@ def remember_sql(mark: str, order: bool) -> list[str]:
     return [steps, *escalations]
 
 
-def _from(spec: Deadlines, rules: bool, more: str = "") -> str:
+def _from(spec: Deadlines, mark: str, rules: bool, more: str = "") -> str:
     """FROM the due steps joined to the live deadlines due on their day, under their rules.
 
     The steps come first (CROSS JOIN keeps SQLite to that order): each day's deadlines are
@@ -158,7 +162,7 @@ def _from(spec: Deadlines, rules: bool, more: str = "") -> str:
     the defaults (rules_id 0), and the scan need not look up each deadline's programme.
     """
     joined = f"FROM steps s CROSS JOIN {spec.table} {spec.joins} {more}"
-    on_day = f"{spec.due} = s.due AND {spec.where}"
+    on_day = f"{spec.due} = s.due AND {spec.where.format(mark=mark)}"
     if not rules:
         return f"{joined}WHERE {on_day}"
     return (

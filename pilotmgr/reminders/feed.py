@@ -14,6 +14,7 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.clock import now
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
@@ -41,8 +42,8 @@ def calendar_for(user: User) -> bytes:
             Task.assignee_id == user.id,
             Task.status.in_(OPEN_TASK_STATUSES),
             Task.due_date.is_not(None),
-            Pilot.stage != "closed",
-            or_(Pilot.stage != "scaled", Task.created_at >= Pilot.stage_changed_at),
+            Pilot.stage != Stage.closed,
+            or_(Pilot.stage != Stage.scaled, Task.created_at >= Pilot.stage_changed_at),
         )
         .order_by(Task.due_date)
     )
@@ -60,7 +61,7 @@ def calendar_for(user: User) -> bytes:
     _add_rollout_targets(cal, user, base, stamp)
     pilots = db.session.scalars(
         select(Pilot).where(
-            Pilot.owner_id == user.id, Pilot.stage == "piloting", Pilot.end_date.is_not(None)
+            Pilot.owner_id == user.id, Pilot.stage == Stage.piloting, Pilot.end_date.is_not(None)
         )
     )
     for pilot in pilots:
@@ -88,7 +89,7 @@ def _add_rollout_targets(cal: Calendar, user: User, base: str, stamp) -> None:
             RolloutTarget.status != "done",
             RolloutTarget.due_date.is_not(None),
             RolloutTarget.wave <= Pilot.rollout_open_wave,
-            Pilot.stage == "rolling_out",
+            Pilot.stage == Stage.rolling_out,
         )
         .order_by(RolloutTarget.due_date, RolloutTarget.id)
     )

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
 
 from pilotmgr.core.forms import DayField, Form, max_length, options, required
+from pilotmgr.reminders.rules import DIGEST_TIME
 
 DAYS_HELP = _l("Working days, separated by commas, e.g. 7, 3, 1.")
 
@@ -59,7 +60,7 @@ class MailSettingsForm(Form):
 
     email_mode = SelectField(_l("Reminders by e-mail"))
     leader_digest = SelectField(
-        _l("Weekly leader digest (Mondays 07:30, with a PDF summary)"),
+        _l("Weekly leader digest (Mondays %(time)s, with a PDF summary)", time=DIGEST_TIME),
         choices=options((("1", _l("Send it to me")), ("0", _l("Do not send it")))),
     )
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, or_, select
 
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound
 from pilotmgr.core.pagination import Page, paginate
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.core.validate import row_id
 from pilotmgr.extensions import db
 from pilotmgr.reminders.models import OutboxMail

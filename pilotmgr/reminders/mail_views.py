@@ -8,13 +8,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.auth import service as accounts
+from pilotmgr.core.authority import is_admin
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.permissions import is_admin
+from pilotmgr.core.routes import Routes
 from pilotmgr.core.web import commit
 from pilotmgr.extensions import csrf
 from pilotmgr.reminders import mail_links, mail_queue
 from pilotmgr.reminders.forms import MailSettingsForm
-from pilotmgr.reminders.views import bp
+
+#: Attached by the app factory to the blueprint these pages belong to.
+routes = Routes()
 
 
 def _private(response, status: int = 200):
@@ -29,7 +32,7 @@ def _reader(token: str):
     return found
 
 
-@bp.route("/mail-settings/<token>", methods=["GET", "POST"])
+@routes.route("/mail-settings/<token>", methods=["GET", "POST"])
 def mail_settings(token):
     """The reader's e-mail settings, without signing in: the signed link stands for them."""
     user, _category = _reader(token)
@@ -52,7 +55,7 @@ def mail_settings(token):
 # switches one kind of mail off. Every other form, the settings form above included, keeps
 # its CSRF check.
 @csrf.exempt
-@bp.route("/mail-settings/<token>/unsubscribe", methods=["GET", "POST"])
+@routes.route("/mail-settings/<token>/unsubscribe", methods=["GET", "POST"])
 def one_click_unsubscribe(token):
     if request.method == "GET":
         return redirect(url_for("reminders.mail_settings", token=token))
@@ -64,7 +67,7 @@ def one_click_unsubscribe(token):
     return _private(page)
 
 
-@bp.get("/admin/mail")
+@routes.get("/admin/mail")
 @login_required
 def mail_problems():
     if not is_admin(current_user):
@@ -75,7 +78,7 @@ def mail_problems():
     return render_template("reminders/mail_problems.html", page=found, counts=counts)
 
 
-@bp.post("/admin/mail/<mail_id>/retry")
+@routes.post("/admin/mail/<mail_id>/retry")
 @login_required
 def retry_mail(mail_id):
     if not is_admin(current_user):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pilotmgr.core.models import UTCDateTime, utcnow
 from pilotmgr.extensions import db
+from pilotmgr.reminders.rules import DEFAULT_RULES, days_text
 
 REMINDER_KINDS = ("before", "due", "overdue", "escalation", "pilot_end", "decision")
 EMAIL_MODES = ("single", "digest", "off")
@@ -128,17 +129,28 @@ class CalendarDay(db.Model):
 
 
 class ReminderRule(db.Model):
-    """A programme's reminder rules; programmes without a row use the defaults."""
+    """A programme's reminder rules; programmes without a row use the defaults (DEFAULT_RULES,
+    which the columns' defaults also come from)."""
 
     __tablename__ = "reminder_rules"
 
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), primary_key=True)
     #: Working days before a task's due date, comma-separated, e.g. "7,3,1".
-    before_days: Mapped[str] = mapped_column(String(64), nullable=False, default="7,3,1")
-    overdue_every: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=2)
-    escalate_after: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=3)
-    pilot_end_days: Mapped[str] = mapped_column(String(64), nullable=False, default="10,3")
-    decision_after: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=5)
+    before_days: Mapped[str] = mapped_column(
+        String(64), nullable=False, default=days_text(DEFAULT_RULES.before_days)
+    )
+    overdue_every: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, default=DEFAULT_RULES.overdue_every
+    )
+    escalate_after: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, default=DEFAULT_RULES.escalate_after
+    )
+    pilot_end_days: Mapped[str] = mapped_column(
+        String(64), nullable=False, default=days_text(DEFAULT_RULES.pilot_end_days)
+    )
+    decision_after: Mapped[int] = mapped_column(
+        SmallInteger, nullable=False, default=DEFAULT_RULES.decision_after
+    )
 
 
 class ReminderState(db.Model):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from pilotmgr.reminders.workdays import WorkCalendar
+if TYPE_CHECKING:  # rules.py imports nothing at run time: the models take their defaults here
+    from pilotmgr.reminders.workdays import WorkCalendar
 
 #: Reminders go out at this local time on their working day.
 SEND_AT = time(8, 0)
-#: A daily digest is composed at this local time.
+#: The daily digest (working days) and the weekly leader digest (Mondays) go at this local time.
 DIGEST_AT = time(7, 30)
+#: The same, as people read it in labels ("07:30").
+DIGEST_TIME = DIGEST_AT.strftime("%H:%M")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,11 @@ class Rules:
 
 
 DEFAULT_RULES = Rules()
+
+
+def days_text(days: tuple[int, ...]) -> str:
+    """(7, 3, 1) → '7,3,1', as the rules are stored and edited."""
+    return ",".join(str(d) for d in days)
 
 
 def parse_days(text: str) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from pilotmgr.core.clock import local_zone
 from pilotmgr.extensions import db
+from pilotmgr.reminders.rules import DIGEST_AT
 
 log = logging.getLogger("pilotmgr.scheduler")
 #: pg_try_advisory_lock key: "pilotmgr" in ASCII, so one scheduler works at a time.
@@ -59,12 +60,12 @@ def purge_imports() -> None:
 JOBS = [
     ("reminders-scan", scan_reminders, "cron", {"minute": "*/5"}),
     ("outbox-send", send_outbox, "interval", {"minutes": 1}),
-    ("digests", send_digests, "cron", {"hour": 7, "minute": 30}),
+    ("digests", send_digests, "cron", {"hour": DIGEST_AT.hour, "minute": DIGEST_AT.minute}),
     (
         "leader-digest",
         send_leader_digests,
         "cron",
-        {"day_of_week": "mon", "hour": 7, "minute": 30},
+        {"day_of_week": "mon", "hour": DIGEST_AT.hour, "minute": DIGEST_AT.minute},
     ),
     ("imports-purge", purge_imports, "cron", {"minute": 17}),
 ]

@@ -23,6 +23,7 @@ from pilotmgr.core.clock import local_zone
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.reminders import deadlines, messages
 from pilotmgr.reminders.models import Reminder, ReminderRule
 from pilotmgr.reminders.rules import (
@@ -161,11 +162,12 @@ def record_deadlines(plan: Plan, spec: deadlines.Deadlines) -> None:
     order = not plan.sqlite  # PostgreSQL: concurrent scans take their row locks in one order
     rules = bool(plan.rules)
     if chain:
-        conn.exec_driver_sql(deadlines.chain_sql(spec, chain, mark, rules, order), moment)
+        sql = deadlines.chain_sql(spec, chain, mark, rules, order)
+        conn.exec_driver_sql(sql, (*moment, *spec.params))
     if escalations:
         _fill_heads(plan)
         sql = deadlines.escalation_sql(spec, escalations, mark, rules, order)
-        conn.exec_driver_sql(sql, moment)
+        conn.exec_driver_sql(sql, (*moment, *spec.params))
 
 
 def _fill_heads(plan: Plan) -> None:
@@ -216,7 +218,7 @@ def plan_pilot_ends(plan: Plan) -> Iterable[tuple]:
         select(Pilot.id, Pilot.end_date, Pilot.owner_id, Challenge.programme_id)
         .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
         .where(
-            Pilot.stage == "piloting",
+            Pilot.stage == Stage.piloting,
             Pilot.end_date >= plan.ref,
             Pilot.end_date <= plan.cal.last - timedelta(days=31),
         )
@@ -232,7 +234,12 @@ def plan_decisions(plan: Plan) -> Iterable[tuple]:
     query = (
         select(Pilot.id, Pilot.stage_changed_at, Pilot.unit_id, Challenge.programme_id)
         .outerjoin(Challenge, Challenge.id == Pilot.challenge_id)
-        .where(or_(Pilot.stage == "proposed", and_(Pilot.stage == "evaluating", evaluated)))
+        .where(
+            or_(
+                Pilot.stage == Stage.proposed,
+                and_(Pilot.stage == Stage.evaluating, evaluated),
+            )
+        )
     )
     zone = local_zone()
     for pilot_id, changed_at, unit_id, programme_id in db.session.execute(query):

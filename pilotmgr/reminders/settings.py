@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Programme
 from pilotmgr.reminders.models import CalendarDay, ReminderRule
-from pilotmgr.reminders.rules import DEFAULT_RULES, parse_days
+from pilotmgr.reminders.rules import DEFAULT_RULES, days_text, parse_days
 
 
 def calendar_days() -> list[CalendarDay]:
@@ -69,10 +69,10 @@ def programme_rules() -> list[tuple[Programme, object]]:
 def _defaults(programme_id: int) -> ReminderRule:
     return ReminderRule(
         programme_id=programme_id,
-        before_days=",".join(str(d) for d in DEFAULT_RULES.before_days),
+        before_days=days_text(DEFAULT_RULES.before_days),
         overdue_every=DEFAULT_RULES.overdue_every,
         escalate_after=DEFAULT_RULES.escalate_after,
-        pilot_end_days=",".join(str(d) for d in DEFAULT_RULES.pilot_end_days),
+        pilot_end_days=days_text(DEFAULT_RULES.pilot_end_days),
         decision_after=DEFAULT_RULES.decision_after,
     )
 
@@ -107,7 +107,7 @@ def save_rules(actor, programme_id: int, data) -> ReminderRule:
         if key in errors or not isinstance(raw, str):
             continue
         try:
-            values[key] = ",".join(str(d) for d in parse_days(raw))
+            values[key] = days_text(parse_days(raw))
         except ValueError:
             errors[key] = [str(_l("Working days from 1 to 60, separated by commas."))]
     if errors:

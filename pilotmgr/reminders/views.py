@@ -8,8 +8,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from pilotmgr.core.authority import is_admin
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.permissions import is_admin
 from pilotmgr.core.web import commit
 from pilotmgr.extensions import db
 from pilotmgr.reminders import feed, notifications, settings

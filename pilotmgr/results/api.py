@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from flask import request
 
-from pilotmgr.api import body, bp, created, ok, user
+from pilotmgr.api import body, created, ok, user
+from pilotmgr.core.routes import Routes
 from pilotmgr.pilots import service as pilots
 from pilotmgr.results import evaluations, evidence, selection, service
 from pilotmgr.results.models import CRITERIA
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
 
 
 def _num(value):
@@ -28,19 +32,19 @@ def measurement_json(m) -> dict:
     }
 
 
-@bp.post("/kpis/<kpi_id>/measurements")
+@routes.post("/kpis/<kpi_id>/measurements")
 def add_measurement(kpi_id):
     kpi, pilot = service.get_kpi(user(), kpi_id)
     return created(measurement_json(service.record_measurement(user(), kpi, pilot, body())))
 
 
-@bp.post("/measurements/<measurement_id>/review")
+@routes.post("/measurements/<measurement_id>/review")
 def review_measurement(measurement_id):
     found, kpi, pilot = service.get_measurement(user(), measurement_id)
     return ok(measurement_json(service.review_measurement(user(), found, kpi, pilot, body())))
 
 
-@bp.post("/pilots/<pilot_id>/evidence")
+@routes.post("/pilots/<pilot_id>/evidence")
 def add_evidence(pilot_id):
     pilot = pilots.pilot_detail(user(), pilot_id)
     found = evidence.add_evidence(
@@ -65,13 +69,13 @@ def evidence_json(found) -> dict:
     }
 
 
-@bp.post("/evidence/<evidence_id>/retraction")
+@routes.post("/evidence/<evidence_id>/retraction")
 def retract_evidence(evidence_id):
     found, pilot = evidence.find_evidence(user(), evidence_id)
     return ok(evidence_json(evidence.retract_evidence(user(), found, pilot, body())))
 
 
-@bp.post("/pilots/<pilot_id>/evaluators")
+@routes.post("/pilots/<pilot_id>/evaluators")
 def name_evaluator(pilot_id):
     pilot = pilots.pilot_detail(user(), pilot_id)
     found = evaluations.name_evaluator(user(), pilot, body())
@@ -85,7 +89,7 @@ def _email(user_id: int) -> str:
     return db.session.get(User, user_id).email
 
 
-@bp.post("/pilots/<pilot_id>/evaluations")
+@routes.post("/pilots/<pilot_id>/evaluations")
 def add_evaluation(pilot_id):
     pilot = pilots.pilot_detail(user(), pilot_id)
     found = evaluations.evaluate(user(), pilot, body())
@@ -125,7 +129,7 @@ def candidate_json(c) -> dict:
     }
 
 
-@bp.get("/challenges/<challenge_id>/comparison")
+@routes.get("/challenges/<challenge_id>/comparison")
 def challenge_comparison(challenge_id):
     challenge = selection.get_challenge(challenge_id)
     ranked = selection.comparison(user(), challenge)
@@ -136,7 +140,7 @@ def challenge_comparison(challenge_id):
     }
 
 
-@bp.post("/challenges/<challenge_id>/selection")
+@routes.post("/challenges/<challenge_id>/selection")
 def challenge_selection(challenge_id):
     challenge = selection.get_challenge(challenge_id)
     decision = selection.select_pilots(user(), challenge, body())

@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from pilotmgr.core.clock import local_today
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results import evaluations, evidence, service
 from pilotmgr.results.forms import (
     CorrectionForm,
@@ -64,7 +65,7 @@ def results_block(pilot, page_forms: dict | None = None) -> dict:
         forms[name] = page_forms.get(name) or build()
 
     today = local_today()
-    evaluating = pilot.stage == "evaluating"
+    evaluating = pilot.stage == Stage.evaluating
     for k in r["kpis"]:
         kpi_id = k.kpi.id
         if r["can_record"]:

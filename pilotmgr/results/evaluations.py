@@ -11,16 +11,18 @@ from sqlalchemy import or_, select
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority, is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
-from pilotmgr.core.permissions import can_view_pilot, has_authority, is_admin, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task
+from pilotmgr.pilots.permissions import can_view_pilot
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.reminders.events import notify
 from pilotmgr.results.models import CRITERIA, CriterionWeights, Evaluation, PilotEvaluator
 
 
 def can_evaluate(user, pilot) -> bool:
-    if pilot.stage != "evaluating":
+    if pilot.stage != Stage.evaluating:
         return False
     if has_authority(user, pilot.unit):
         return True

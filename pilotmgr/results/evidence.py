@@ -13,20 +13,17 @@ from sqlalchemy import select
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import require
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed
-from pilotmgr.core.permissions import (
-    can_edit_pilot,
-    can_update_target,
-    can_view_pilot,
-    can_view_target,
-    require,
-)
 from pilotmgr.core.storage import file_store
 from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import FINISHED
+from pilotmgr.pilots.permissions import can_edit_pilot, can_view_pilot
 from pilotmgr.results.models import Evidence, Measurement
 from pilotmgr.results.service import can_record
+from pilotmgr.rollout.permissions import can_update_target, can_view_target
 
 #: extension → the kind its content must show.
 ALLOWED = {
@@ -209,7 +206,7 @@ def get_evidence(user, evidence_id) -> tuple[Evidence, bytes]:
 
 
 #: Once a pilot is scaled or closed its record is final: nothing is retracted any more.
-FINAL_STAGES = ("scaled", "closed")
+FINAL_STAGES = FINISHED
 
 
 def can_retract(user, found: Evidence, pilot) -> bool:

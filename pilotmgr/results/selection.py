@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from pilotmgr.auth.models import Role
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority
 from pilotmgr.core.errors import (
     GuardFailed,
     NotFound,
@@ -21,10 +22,11 @@ from pilotmgr.core.errors import (
     ServiceError,
     ValidationFailed,
 )
-from pilotmgr.core.permissions import can_view_pilot, has_authority, visible_pilots_clause
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import Request
 from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.pilots.permissions import can_view_pilot, visible_pilots_clause
+from pilotmgr.pilots.stages import STAGES, Stage, from_on
 from pilotmgr.pilots.transitions import check, transition
 from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import mean_attainment
@@ -37,7 +39,7 @@ RANKING_RULE = _l(
     "Ranked by composite evaluation score (weighted mean of the five criteria over evaluators), "
     "then by mean KPI attainment from approved values, then by lower cost per attainment point."
 )
-COMPARED_STAGES = ("piloting", "evaluating", "selected", "rolling_out", "scaled", "closed")
+COMPARED_STAGES = tuple(s for s in STAGES if s in from_on(Stage.piloting))
 
 
 @dataclass
@@ -189,7 +191,7 @@ def plan_selection(actor, challenge: Challenge, data: Mapping) -> SelectionPlan:
     candidates = list(
         db.session.scalars(
             select(Pilot)
-            .where(Pilot.challenge_id == challenge.id, Pilot.stage == "evaluating")
+            .where(Pilot.challenge_id == challenge.id, Pilot.stage == Stage.evaluating)
             .order_by(Pilot.id)
             .with_for_update()
         )
@@ -224,13 +226,17 @@ def plan_selection(actor, challenge: Challenge, data: Mapping) -> SelectionPlan:
         lessons=values.get("lessons") or "",
         new_end_date=values.get("new_end_date"),
     )
-    plan.moves = [(p, {"to": "selected", "comment": plan.rationale}) for p in plan.selected]
+    plan.moves = [(p, {"to": Stage.selected, "comment": plan.rationale}) for p in plan.selected]
     for p in others:
         if plan.others_fate == "extend":
-            move = {"to": "piloting", "comment": plan.rationale, "new_end_date": plan.new_end_date}
+            move = {
+                "to": Stage.piloting,
+                "comment": plan.rationale,
+                "new_end_date": plan.new_end_date,
+            }
         else:
             move = {
-                "to": "closed",
+                "to": Stage.closed,
                 "outcome": "not_selected",
                 "comment": plan.rationale,
                 "lessons": plan.lessons,
@@ -244,7 +250,7 @@ def outside_authority(user, challenge: Challenge) -> int:
     """How many of the challenge's candidates under evaluation `user` has no authority over."""
     candidates = db.session.scalars(
         select(Pilot)
-        .where(Pilot.challenge_id == challenge.id, Pilot.stage == "evaluating")
+        .where(Pilot.challenge_id == challenge.id, Pilot.stage == Stage.evaluating)
         .options(selectinload(Pilot.unit))
     )
     return sum(1 for p in candidates if not has_authority(user, p.unit))
@@ -310,9 +316,9 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
 
 def _tell_owners(actor, plan: SelectionPlan, decision: Selection) -> None:
     for pilot, move in plan.moves:
-        if move["to"] == "selected":
+        if move["to"] == Stage.selected:
             kind, params = "selected", {}
-        elif move["to"] == "piloting":
+        elif move["to"] == Stage.piloting:
             kind, params = "extended", {"due": plan.new_end_date}
         else:
             kind, params = "not_selected", {"challenge": plan.challenge.title}

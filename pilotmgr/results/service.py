@@ -12,19 +12,14 @@ from sqlalchemy import exists, select
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority, in_subtree, is_admin, require
 from pilotmgr.core.charts import kpi_chart
 from pilotmgr.core.clock import local_today, now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
-from pilotmgr.core.permissions import (
-    can_edit_pilot,
-    can_view_pilot,
-    has_authority,
-    in_subtree,
-    is_admin,
-    require,
-)
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import RECORDING
 from pilotmgr.pilots.models import Kpi, Pilot, Task
+from pilotmgr.pilots.permissions import can_edit_pilot, can_view_pilot
 from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import Attainment, attainment, mean_attainment
 from pilotmgr.results.evaluations import can_evaluate, composite, weights_for
@@ -35,7 +30,7 @@ from pilotmgr.results.models import (
     Measurement,
 )
 
-RECORDING_STAGES = ("piloting", "evaluating")
+RECORDING_STAGES = RECORDING
 VERDICTS = ("met", "not_met", "inconclusive")
 
 

@@ -14,15 +14,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.auth.models import Role
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import GuardFailed, PermissionDenied, ValidationFailed
 from pilotmgr.core.formats import format_day
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.core.validate import row_id
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
 from pilotmgr.pilots.lifecycle import STAGE_LABELS
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results import block, evaluations, evidence, lessons, selection, service
 from pilotmgr.results.evidence import MIMETYPES
 from pilotmgr.results.forms import (
@@ -213,7 +214,7 @@ def download(evidence_id):
 
 
 def _open_candidates(candidates) -> list:
-    return [c.pilot for c in candidates if c.pilot.stage == "evaluating"]
+    return [c.pilot for c in candidates if c.pilot.stage == Stage.evaluating]
 
 
 def _comparison_page(

@@ -3,12 +3,16 @@ ticked together, removed before they start — through the same services as the 
 
 from __future__ import annotations
 
-from pilotmgr.api import body, bp, created, ok, page_params, user
+from pilotmgr.api import body, created, ok, page_params, user
 from pilotmgr.core.pagination import paginate
+from pilotmgr.core.routes import Routes
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
 from pilotmgr.rollout import bulk, planning, service
 from pilotmgr.rollout.models import RolloutTarget
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
 
 
 def target_json(t: RolloutTarget, people: dict) -> dict:
@@ -34,7 +38,7 @@ def _many(targets) -> list[dict]:
     return [target_json(t, people) for t in targets]
 
 
-@bp.get("/pilots/<pilot_id>/rollout/targets")
+@routes.get("/pilots/<pilot_id>/rollout/targets")
 def list_rollout_targets(pilot_id):
     pilot = pilots.get_pilot(user(), pilot_id)
     page, per_page = page_params()
@@ -47,7 +51,7 @@ def list_rollout_targets(pilot_id):
     }
 
 
-@bp.post("/pilots/<pilot_id>/rollout/preview")
+@routes.post("/pilots/<pilot_id>/rollout/preview")
 def preview_rollout_plan(pilot_id):
     pilot = pilots.get_pilot(user(), pilot_id)
     plan = planning.preview(user(), pilot, body())
@@ -70,26 +74,26 @@ def preview_rollout_plan(pilot_id):
     )
 
 
-@bp.post("/pilots/<pilot_id>/rollout/targets")
+@routes.post("/pilots/<pilot_id>/rollout/targets")
 def add_rollout_targets(pilot_id):
     pilot = pilots.get_pilot(user(), pilot_id)
     return created({"items": _many(planning.plan_targets(user(), pilot, body()))})
 
 
-@bp.post("/pilots/<pilot_id>/rollout/bulk")
+@routes.post("/pilots/<pilot_id>/rollout/bulk")
 def bulk_update_rollout_targets(pilot_id):
     pilot = pilots.get_pilot(user(), pilot_id)
     return ok({"items": _many(bulk.bulk_update(user(), pilot, body()))})
 
 
-@bp.patch("/rollout-targets/<target_id>")
+@routes.patch("/rollout-targets/<target_id>")
 def update_rollout_target(target_id):
     found = service.get_target(user(), target_id)
     service.update_target(user(), found, body())
     return ok(_many([found])[0])
 
 
-@bp.delete("/rollout-targets/<target_id>")
+@routes.delete("/rollout-targets/<target_id>")
 def remove_rollout_target(target_id):
     found = service.get_target(user(), target_id)
     planning.remove_target(user(), found, body())

@@ -11,23 +11,22 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from pilotmgr.core.authority import has_authority
 from pilotmgr.core.charts import step_chart
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.pagination import Page, paginate
-from pilotmgr.core.permissions import (
-    can_plan_rollout,
-    has_authority,
-    target_updater,
-    visible_pilots_clause,
-)
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import ROLLOUT
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.permissions import visible_pilots_clause
+from pilotmgr.pilots.stages import STAGES, Stage
 from pilotmgr.rollout import service
 from pilotmgr.rollout.coverage import Coverage, coverage_by_pilot, coverage_of, progress
 from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.rollout.permissions import can_plan_rollout, target_updater
 from pilotmgr.units.models import Unit
 
-ROLLOUT_STAGES = ("selected", "rolling_out", "scaled")
+ROLLOUT_STAGES = tuple(s for s in STAGES if s in ROLLOUT)
 
 
 class Row(NamedTuple):
@@ -230,7 +229,7 @@ def pilot_summary(user, pilot: Pilot) -> dict | None:
     if can_plan:
         summary["plan_form"] = PlanForm(formdata=None, id_prefix="plan-", **plan_choices())
         summary["guide_form"] = GuideForm(formdata=None, id_prefix="guide-", obj=pilot)
-    if is_head and pilot.stage in ("rolling_out", "scaled"):
+    if is_head and pilot.stage in (Stage.rolling_out, Stage.scaled):
         summary["regulation_form"] = RegulationForm.for_pilot(
             pilot, formdata=None, id_prefix="regulation-"
         )
@@ -239,7 +238,7 @@ def pilot_summary(user, pilot: Pilot) -> dict | None:
 
 def rolling_out(user, page: int, per_page: int) -> tuple[Page, dict[int, Coverage]]:
     """Every rolling-out pilot the user may see, with its coverage."""
-    query = select(Pilot).where(Pilot.stage == "rolling_out").order_by(Pilot.title, Pilot.id)
+    query = select(Pilot).where(Pilot.stage == Stage.rolling_out).order_by(Pilot.title, Pilot.id)
     clause = visible_pilots_clause(user)
     if clause is not None:
         query = query.where(clause)

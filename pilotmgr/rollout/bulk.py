@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority, require
 from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.core.permissions import has_authority, require, target_updater
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.rollout.models import TARGET_STATUSES, RolloutTarget
+from pilotmgr.rollout.permissions import target_updater
 from pilotmgr.rollout.service import record_status, set_status
 
 

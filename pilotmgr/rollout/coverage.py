@@ -8,11 +8,10 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
-from pilotmgr.core.permissions import subtree_ids
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.rollout.models import RolloutTarget
-from pilotmgr.units.models import Unit
+from pilotmgr.units.models import Unit, subtree_ids
 
 
 @dataclass(frozen=True)

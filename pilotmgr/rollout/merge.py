@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from pilotmgr.auth.models import User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import in_subtree, is_admin, require
 from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.core.permissions import in_subtree, is_admin, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.pilots.service import find_unit

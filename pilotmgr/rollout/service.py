@@ -14,21 +14,17 @@ from sqlalchemy.orm import contains_eager
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import has_authority, require
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
-from pilotmgr.core.permissions import (
-    can_plan_rollout,
-    can_update_target,
-    can_view_target,
-    has_authority,
-    require,
-)
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.pilots.service import find_user
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.models import TARGET_STATUSES, RolloutTarget
 from pilotmgr.rollout.notices import tell_responsible
+from pilotmgr.rollout.permissions import can_plan_rollout, can_update_target, can_view_target
 from pilotmgr.units.models import Unit
 
 STATUS_LABELS = {
@@ -263,7 +259,7 @@ def add_target_evidence(actor, target: RolloutTarget, file, note: str = "") -> E
 def open_next_wave(actor, pilot: Pilot) -> int:
     """A head opens the next wave, typically after looking at the earlier wave's results."""
     require(
-        pilot.stage in ("selected", "rolling_out") and has_authority(actor, pilot.unit),
+        pilot.stage in (Stage.selected, Stage.rolling_out) and has_authority(actor, pilot.unit),
         str(_l("Only heads with authority over the pilot open a wave.")),
     )
     later = db.session.scalar(
@@ -287,7 +283,7 @@ def open_next_wave(actor, pilot: Pilot) -> int:
         unit_code=pilot.unit.code,
     )
     db.session.flush()
-    if pilot.stage == "rolling_out":
+    if pilot.stage == Stage.rolling_out:
         # Before the rollout is approved the target units cannot act yet; its approval tells
         # the people of the open waves.
         opened = db.session.scalars(

@@ -13,10 +13,9 @@ from flask_login import current_user, login_required
 
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.pagination import page_args
-from pilotmgr.core.permissions import can_plan_rollout, can_update_target
 from pilotmgr.core.web import commit
 from pilotmgr.pilots import service as pilots
-from pilotmgr.rollout import board, bulk, planning, regulation, service  # noqa: F401
+from pilotmgr.rollout import board, bulk, planning, regulation, service
 from pilotmgr.rollout.forms import (
     BulkUpdateForm,
     GuideForm,
@@ -29,6 +28,7 @@ from pilotmgr.rollout.forms import (
     TargetPlanForm,
     TargetUpdateForm,
 )
+from pilotmgr.rollout.permissions import can_plan_rollout, can_update_target
 from pilotmgr.rollout.service import STATUS_LABELS
 
 bp = Blueprint("rollout", __name__)

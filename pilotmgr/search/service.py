@@ -7,10 +7,10 @@ from functools import lru_cache
 
 from sqlalchemy import select
 
-from pilotmgr.core.permissions import visible_pilots_clause
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot, Task
+from pilotmgr.pilots.permissions import visible_pilots_clause
 
 LIMIT = 50
 MAX_QUERY = 200

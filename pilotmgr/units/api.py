@@ -2,12 +2,16 @@ from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from pilotmgr.api import body, bp, created, page_json, page_params
+from pilotmgr.api import body, created, page_json, page_params
 from pilotmgr.api import user as api_user
 from pilotmgr.core.pagination import paginate
+from pilotmgr.core.routes import Routes
 from pilotmgr.extensions import db
 from pilotmgr.units import service
 from pilotmgr.units.models import Unit
+
+#: Attached to the API blueprint by the app factory.
+routes = Routes()
 
 
 def unit_json(unit: Unit, parent: Unit | None = None) -> dict:
@@ -24,7 +28,7 @@ def unit_json(unit: Unit, parent: Unit | None = None) -> dict:
     }
 
 
-@bp.get("/units")
+@routes.get("/units")
 def list_units():
     page, per_page = page_params()
     query = (
@@ -36,7 +40,7 @@ def list_units():
     return page_json(paginate(query, page, per_page), unit_json)
 
 
-@bp.post("/units")
+@routes.post("/units")
 def create_unit():
     unit = service.create_unit(api_user(), body())
     parent = db.session.get(Unit, unit.parent_id) if unit.parent_id else None

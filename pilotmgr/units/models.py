@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pilotmgr.core.models import TimestampMixin, VersionedMixin
@@ -37,3 +37,8 @@ class Unit(VersionedMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
+
+
+def subtree_ids(root: Unit):
+    """A SELECT of the ids of `root` and every unit below it."""
+    return select(Unit.id).where(Unit.path.startswith(root.path, autoescape=True))

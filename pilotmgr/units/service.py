@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
+from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import ValidationFailed
-from pilotmgr.core.permissions import is_admin, require
 from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
 from pilotmgr.units.models import UNIT_KINDS, Unit
@@ -157,8 +157,8 @@ def tree_order(units: list[Unit]) -> list[Unit]:
 
 def update_unit(actor, unit: Unit, data: Mapping) -> Unit:
     """Rename a unit, set its level, or hang it under another parent (subtree paths follow)."""
+    from pilotmgr.core.authority import in_subtree
     from pilotmgr.core.errors import Conflict, check_version
-    from pilotmgr.core.permissions import in_subtree
     from pilotmgr.units.models import UNIT_KINDS
 
     require(is_admin(actor), str(_l("Only administrators manage units.")))

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from pilotmgr.core.authority import is_admin
 from pilotmgr.core.errors import NotFound
-from pilotmgr.core.permissions import is_admin
 from pilotmgr.core.validate import row_id
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db

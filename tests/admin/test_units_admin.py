@@ -83,7 +83,7 @@ def test_moving_a_unit_takes_everything_below_it_along(org, login):
     assert dept.path == f"{hn.path}{dept.id}/"
     assert div.path == f"{dept.path}{div.id}/"
     # The head of Bắc Ninh no longer has authority over it; Hà Nội's would.
-    from pilotmgr.core.permissions import in_subtree
+    from pilotmgr.core.authority import in_subtree
 
     assert not in_subtree(div, _unit("BNH")) and in_subtree(div, hn)
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from pilotmgr.bench import run
-from pilotmgr.bench.seed import seed
+from devtools.bench import run
+from devtools.bench.seed import seed
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Kpi, Pilot, Task
 

@@ -124,7 +124,7 @@ def _main_pages() -> dict[str, tuple[str, list[tuple[str, str]]]]:
 @pytest.fixture(scope="module")
 def demo_site(_app):
     """The demo data, served from a thread; emptied when the module's tests are done."""
-    from pilotmgr.demo.data import load_demo
+    from devtools.demo.data import load_demo
     from pilotmgr.extensions import db
 
     with _app.app_context():

@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import delete
 
-from pilotmgr.demo import catalog
+from devtools.demo import catalog
 from pilotmgr.extensions import db
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.service import create_unit

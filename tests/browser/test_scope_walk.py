@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from devtools.demo import catalog
 from pilotmgr.core.clock import local_today
-from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.service import create_unit

@@ -65,7 +65,7 @@ def test_a_rollout_whose_every_target_is_done_waits_for_scaled(world):
     first.done_on = date(2027, 3, 4)
     last.status, last.done_on = "done", date(2027, 3, 8)
     db.session.commit()
-    scaled = [w for w in awaiting_my_decision(world.head_p) if w.kind == "scaled"]
+    scaled = [w for w in awaiting_my_decision(world.head_p) if w.kind == "scaling"]
     # The province head's subtree holds the pilot; the latest target was done on Monday 8 March.
     assert [(w.pilot_title, w.since, w.working_days) for w in scaled] == [
         ("Thanh toán viện phí QR", date(2027, 3, 8), 2)

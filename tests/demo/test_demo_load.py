@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
+from devtools.demo import catalog
 from pilotmgr.auth.models import User
-from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import STAGES
 from pilotmgr.pilots.models import Challenge, Pilot, Task

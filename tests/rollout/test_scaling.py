@@ -6,10 +6,10 @@ import io
 
 from sqlalchemy import select
 
+from pilotmgr.core.clock import add_months
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Task
 from pilotmgr.results.models import Evidence
-from pilotmgr.rollout.regulation import add_months
 from tests.api.conftest import assert_problem
 from tests.rollout.conftest import add_target
 from tests.servers import logged_in, second_server

@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from pilotmgr.core.permissions import can_update_target
 from pilotmgr.extensions import db
 from pilotmgr.pilots.transitions import transition
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.models import RolloutTarget
+from pilotmgr.rollout.permissions import can_update_target
 from tests.api.conftest import assert_problem
 from tests.rollout.conftest import add_target
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from pilotmgr.core.permissions import can_edit_pilot, can_view_pilot
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi, TaskDueRequest
+from pilotmgr.pilots.permissions import can_edit_pilot, can_view_pilot
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD
 

@@ -11,10 +11,18 @@ from sqlalchemy import select
 from pilotmgr.core.storage import file_store
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results.models import Evaluation, Evidence, Measurement, Selection
 from pilotmgr.results.selection import ranking_record
 
-WITH_RESULTS = ("piloting", "evaluating", "selected", "rolling_out", "scaled", "closed")
+WITH_RESULTS = (
+    Stage.piloting,
+    Stage.evaluating,
+    Stage.selected,
+    Stage.rolling_out,
+    Stage.scaled,
+    Stage.closed,
+)
 
 
 #: Scores a head gave the pilots still under evaluation (feasibility … scalability).
@@ -31,7 +39,7 @@ def add_demo_data(ctx) -> None:
             _evidence(pilot)
     for key, (f, e, n, c, s, comment) in SCORES.items():
         pilot = ctx.pilots.get(key)
-        if pilot is not None and pilot.stage == "evaluating":
+        if pilot is not None and pilot.stage == Stage.evaluating:
             db.session.add(
                 Evaluation(
                     pilot_id=pilot.id,

@@ -12,7 +12,7 @@ def demo():
 @with_appcontext
 def load(force):
     """Load realistic Vietnamese demo data into an empty database."""
-    from pilotmgr.demo.data import database_is_empty, load_demo
+    from devtools.demo.data import database_is_empty, load_demo
     from pilotmgr.extensions import db
 
     if not force and not database_is_empty():

@@ -26,8 +26,9 @@ from typing import Any
 from sqlalchemy import event, select
 
 from config import Config
-from pilotmgr.bench.seed import Seeded, seed
+from devtools.bench.seed import Seeded, seed
 from pilotmgr.extensions import db
+from pilotmgr.pilots.stages import Stage
 
 FEATURES = ("results", "reminders", "rollout", "memos", "dashboard")
 SMALL_N = 100
@@ -232,7 +233,7 @@ def core_pages(ctx: BenchContext) -> None:
     pairs: dict[tuple[str, int], int] = {}
     for p in ctx.pilots:
         pairs[(p.stage, p.province_id)] = pairs.get((p.stage, p.province_id), 0) + 1
-    stage, province_id = max(pairs, key=lambda k: (k[0] == "piloting", pairs[k], -k[1]))
+    stage, province_id = max(pairs, key=lambda k: (k[0] == Stage.piloting, pairs[k], -k[1]))
     province = db.session.get(Unit, province_id)
     detail = next(p for p in ctx.pilots if p.stage == stage and p.province_id == province_id)
 
@@ -265,7 +266,7 @@ def core_pages(ctx: BenchContext) -> None:
 
 def feature_hooks(ctx: BenchContext, errors: list[str]) -> None:
     for feature in FEATURES:
-        name = f"pilotmgr.{feature}.bench"
+        name = f"devtools.bench.{feature}"
         try:
             found = importlib.util.find_spec(name) is not None
         except ModuleNotFoundError:

@@ -15,17 +15,18 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
+from devtools.demo import catalog
+from devtools.demo.memos import issue_rollout_memo
 from pilotmgr.auth import service as auth_service
 from pilotmgr.auth.models import User
 from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.core.clock import local_today
-from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
-from pilotmgr.memos.demo import issue_rollout_memo
 from pilotmgr.pilots import programmes
 from pilotmgr.pilots import service as pilot_service
 from pilotmgr.pilots import tasks as pilot_tasks
 from pilotmgr.pilots.models import Challenge, Pilot, Programme, Task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.pilots.transitions import transition
 from pilotmgr.results.models import Evaluation, Measurement
 from pilotmgr.rollout.models import RolloutTarget
@@ -33,7 +34,15 @@ from pilotmgr.units import service as unit_service
 from pilotmgr.units.models import Unit
 
 FEATURE_ORDER = ("results", "rollout", "memos", "reminders", "dashboard")
-STAGE_PATH = ["draft", "proposed", "piloting", "evaluating", "selected", "rolling_out", "scaled"]
+STAGE_PATH = [
+    Stage.draft,
+    Stage.proposed,
+    Stage.piloting,
+    Stage.evaluating,
+    Stage.selected,
+    Stage.rolling_out,
+    Stage.scaled,
+]
 
 
 @dataclass
@@ -59,7 +68,7 @@ def load_demo(today: date | None = None) -> str:
         ctx.pilots[spec["key"]] = _pilot(ctx, spec)
     db.session.flush()
     for feature in FEATURE_ORDER:
-        name = f"pilotmgr.{feature}.demo"
+        name = f"devtools.demo.{feature}"
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name).add_demo_data(ctx)
             db.session.flush()
@@ -192,50 +201,50 @@ def _pilot(ctx: DemoContext, spec: dict) -> Pilot:
 def _walk(ctx: DemoContext, pilot: Pilot, spec: dict, kpis) -> None:
     owner, head = ctx.users[spec["owner"]], _decider(ctx, pilot.unit)
     final, outcome = spec["stage"], spec.get("outcome")
-    last = {"rejected": "proposed", "stopped": "piloting", "not_selected": "evaluating"}
-    target = last[outcome] if final == "closed" else final
+    last = {"rejected": Stage.proposed, "stopped": Stage.piloting, "not_selected": Stage.evaluating}
+    target = last[outcome] if final == Stage.closed else final
     end_offset = spec["end"] if spec.get("end") is not None else 0
     moments = {
-        "proposed": spec["start"] - 14,
-        "piloting": spec["start"],
-        "evaluating": min(end_offset, -1),
-        "selected": min(end_offset + 10, -1),
-        "rolling_out": min(end_offset + 20, -1),
+        Stage.proposed: spec["start"] - 14,
+        Stage.piloting: spec["start"],
+        Stage.evaluating: min(end_offset, -1),
+        Stage.selected: min(end_offset + 10, -1),
+        Stage.rolling_out: min(end_offset + 20, -1),
     }
     for stage in STAGE_PATH[1 : STAGE_PATH.index(target) + 1]:
-        if stage == "evaluating":
+        if stage == Stage.evaluating:
             _measurements(ctx, pilot, spec, kpis, head, all_approved=True)
-        if stage == "selected":
+        if stage == Stage.selected:
             _evaluate(pilot, head, spec)
-        if stage == "rolling_out":
+        if stage == Stage.rolling_out:
             _targets(ctx, pilot, spec)
         data = {"to": stage, "comment": _comment(stage)}
-        if stage == "scaled":
+        if stage == Stage.scaled:
             number, days, issuer = spec["regulation"]
             data["regulation"] = {
                 "number": number,
                 "issuer": issuer,
                 "date": (ctx.today + timedelta(days=days)).isoformat(),
             }
-            moments["scaled"] = days
-        if stage == "rolling_out":
+            moments[Stage.scaled] = days
+        if stage == Stage.rolling_out:
             data["decision_number"] = f"{pilot.id}/QĐ-{pilot.unit.code}"
             data["decision_date"] = (ctx.today + timedelta(days=moments[stage])).isoformat()
             data["memo_id"] = issue_rollout_memo(head, pilot).id
-        transition(owner if stage in ("proposed", "evaluating") else head, pilot, data)
+        transition(owner if stage in (Stage.proposed, Stage.evaluating) else head, pilot, data)
         when = _at(ctx, moments[stage])
         pilot.stage_changed_at = when
         _backdate(when)
-    if target == "piloting":
+    if target == Stage.piloting:
         _measurements(ctx, pilot, spec, kpis, head, all_approved=False)
-    if final == "closed":
+    if final == Stage.closed:
         transition(
             head,
             pilot,
             {
-                "to": "closed",
+                "to": Stage.closed,
                 "outcome": outcome,
-                "comment": _comment("closed", outcome),
+                "comment": _comment(Stage.closed, outcome),
                 "lessons": spec.get("lessons", ""),
             },
         )
@@ -249,13 +258,13 @@ def _walk(ctx: DemoContext, pilot: Pilot, spec: dict, kpis) -> None:
 
 def _comment(stage: str, outcome: str | None = None) -> str:
     return {
-        "proposed": "Kính trình lãnh đạo xem xét, phê duyệt thí điểm.",
-        "piloting": "Đồng ý triển khai thí điểm; báo cáo kết quả hằng tháng.",
-        "evaluating": "Đã hết thời gian thí điểm, đề nghị đánh giá kết quả.",
-        "selected": "Mô hình đạt và vượt chỉ tiêu; lựa chọn để nhân rộng.",
-        "rolling_out": "Phê duyệt kế hoạch phổ cập theo lộ trình.",
-        "scaled": "Đã phổ cập toàn bộ đơn vị; quy định bắt buộc đã ban hành.",
-        "closed": {
+        Stage.proposed: "Kính trình lãnh đạo xem xét, phê duyệt thí điểm.",
+        Stage.piloting: "Đồng ý triển khai thí điểm; báo cáo kết quả hằng tháng.",
+        Stage.evaluating: "Đã hết thời gian thí điểm, đề nghị đánh giá kết quả.",
+        Stage.selected: "Mô hình đạt và vượt chỉ tiêu; lựa chọn để nhân rộng.",
+        Stage.rolling_out: "Phê duyệt kế hoạch phổ cập theo lộ trình.",
+        Stage.scaled: "Đã phổ cập toàn bộ đơn vị; quy định bắt buộc đã ban hành.",
+        Stage.closed: {
             "rejected": "Chưa phù hợp với điều kiện địa phương; không phê duyệt.",
             "not_selected": "Kết quả thấp hơn mô hình được chọn.",
             "stopped": "Dừng thí điểm theo đề nghị của đơn vị chủ trì.",

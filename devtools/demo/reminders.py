@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from pilotmgr.core.clock import local_zone, now
+from pilotmgr.reminders.rules import SEND_AT
 from pilotmgr.reminders.service import scan
 from pilotmgr.reminders.workdays import calendar_around
 
@@ -12,7 +13,7 @@ from pilotmgr.reminders.workdays import calendar_around
 def add_demo_data(ctx) -> None:
     moment = now().astimezone(local_zone())
     cal = calendar_around(moment.date())
-    if not cal.is_working(moment.date()) or moment.time() < time(8, 0):
+    if not cal.is_working(moment.date()) or moment.time() < SEND_AT:
         day = cal.shift(moment.date(), -1)
         moment = datetime.combine(day, time(17, 0), local_zone())
     # A pilot's reminders then read as they would on that day.

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from pilotmgr.core.clock import local_today
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
@@ -21,7 +22,7 @@ def run(ctx) -> None:
     users = ctx.seed_users()
     head = users["head"]
     pilot = db.session.get(Pilot, ctx.pilots[0].id)
-    pilot.stage = "rolling_out"
+    pilot.stage = Stage.rolling_out
     pilot.rollout_guide = "Bước 1: cử đầu mối. Bước 2: kết nối dữ liệu. Bước 3: vận hành."
     units = _departments(ctx)
     today = local_today()

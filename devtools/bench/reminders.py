@@ -11,6 +11,7 @@ from pilotmgr.auth.models import Role, User
 from pilotmgr.core.clock import local_today, local_zone
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.reminders.service import scan
 from pilotmgr.reminders.workdays import calendar_around
 
@@ -46,7 +47,9 @@ def _top_up_open_tasks(target: int) -> None:
         return
     rng = random.Random(7)
     pilots = db.session.scalars(
-        select(Pilot.id).where(Pilot.stage.in_(("piloting", "evaluating", "rolling_out")))
+        select(Pilot.id).where(
+            Pilot.stage.in_((Stage.piloting, Stage.evaluating, Stage.rolling_out))
+        )
     ).all()
     staff = db.session.scalars(select(User.id).where(User.role == Role.staff)).all()
     today = local_today()

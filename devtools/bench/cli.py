@@ -8,6 +8,6 @@ from flask.cli import with_appcontext
 @with_appcontext
 def bench(pilots, json_file):
     """Seed a temporary database and report page timings and SQL query counts."""
-    from pilotmgr.bench.run import run_bench
+    from devtools.bench.run import run_bench
 
     run_bench(pilots, json_file)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from pilotmgr.extensions import db
 from pilotmgr.memos import render, service
 from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results.models import Selection
 from pilotmgr.results.selection import COMPARED_STAGES, ranking_record
 from pilotmgr.rollout.models import RolloutTarget
@@ -30,7 +31,7 @@ def _rollout_pilot(ctx) -> int:
     # Not the first pilot: the rollout hook plans its own board there.
     ref = ctx.pilots[1]
     pilot = db.session.get(Pilot, ref.id)
-    pilot.stage = "selected"
+    pilot.stage = Stage.selected
     head = ctx.user("head_root")
     # Selected over seven other pilots of its challenge: the comparison its memo recalls.
     others = db.session.scalars(

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.results.models import Evaluation, Measurement
 
 CANDIDATES = 20
@@ -39,7 +40,7 @@ def run(ctx) -> None:
             start_date=start,
             end_date=start + timedelta(days=365),
             budget=Decimal(200_000_000 + n * 15_000_000),
-            stage="evaluating",
+            stage=Stage.evaluating,
             created_by_id=sample.owner_id,
         )
         for n in range(CANDIDATES)

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from pilotmgr.demo import catalog
+from devtools.demo import catalog
 from pilotmgr.extensions import db
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.rollout.service import heads_of
 
@@ -22,10 +23,10 @@ BLOCKED = "Chưa có kết nối dữ liệu khám sức khỏe điện tử v�
 
 def add_demo_data(ctx) -> None:
     rolling = ctx.pilots.get("cds_online")
-    if rolling is not None and rolling.stage == "rolling_out":
+    if rolling is not None and rolling.stage == Stage.rolling_out:
         _all_provinces(ctx, rolling)
     scaled = ctx.pilots.get("cds_data")
-    if scaled is not None and scaled.stage == "scaled":
+    if scaled is not None and scaled.stage == Stage.scaled:
         scaled.regulation_title = "Quyết định ban hành quy chế khai thác dữ liệu dân cư trong giải quyết thủ tục hành chính"
         scaled.rollout_guide = "Dùng dữ liệu dân cư để tự điền tờ khai; không yêu cầu bản sao."
         _done_days(ctx, scaled, start=-200)

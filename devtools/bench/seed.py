@@ -14,27 +14,28 @@ from decimal import Decimal
 from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
+from devtools.demo import catalog
 from pilotmgr.auth.models import User
 from pilotmgr.core.audit import HistoryEntry
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.text import fold
-from pilotmgr.demo import catalog
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task
+from pilotmgr.pilots.stages import Stage
 from pilotmgr.units.models import Unit
 
 PASSWORD = "bench-pilotmgr"
 CHUNK = 5_000
 #: Roughly how pilots spread over the lifecycle in a running programme.
 STAGE_WEIGHTS = {
-    "draft": 15,
-    "proposed": 10,
-    "piloting": 30,
-    "evaluating": 10,
-    "selected": 5,
-    "rolling_out": 10,
-    "scaled": 10,
-    "closed": 10,
+    Stage.draft: 15,
+    Stage.proposed: 10,
+    Stage.piloting: 30,
+    Stage.evaluating: 10,
+    Stage.selected: 5,
+    Stage.rolling_out: 10,
+    Stage.scaled: 10,
+    Stage.closed: 10,
 }
 TOPICS = [
     ("Tổ công nghệ số cộng đồng", "hướng dẫn người dân dùng VNeID và dịch vụ công trực tuyến"),
@@ -208,7 +209,7 @@ def seed(n: int, *, rng_seed: int = 20260101) -> Seeded:
                 budget=Decimal(rng.randint(1, 200) * 10_000_000),
                 partner=partner,
                 stage=stage,
-                outcome="stopped" if stage == "closed" else None,
+                outcome="stopped" if stage == Stage.closed else None,
                 stage_changed_at=changed,
                 search_text=fold(f"{title} {summary} {partner}"),
                 success_formula="",
@@ -254,7 +255,7 @@ def seed(n: int, *, rng_seed: int = 20260101) -> Seeded:
             )
         code = units[did - 1]["code"]
         history.append(_history(pid, owner, "create", now - timedelta(days=240), code))
-        if stage != "draft":
+        if stage != Stage.draft:
             history.append(_history(pid, owner, "transition", changed, code, stage))
         out.pilot_ids.append(pid)
     for model, rows in ((Pilot, pilots), (Kpi, kpis), (Task, tasks), (HistoryEntry, history)):
@@ -264,13 +265,13 @@ def seed(n: int, *, rng_seed: int = 20260101) -> Seeded:
 
 
 PREVIOUS_STAGE = {
-    "proposed": "draft",
-    "piloting": "proposed",
-    "evaluating": "piloting",
-    "selected": "evaluating",
-    "rolling_out": "selected",
-    "scaled": "rolling_out",
-    "closed": "piloting",
+    Stage.proposed: Stage.draft,
+    Stage.piloting: Stage.proposed,
+    Stage.evaluating: Stage.piloting,
+    Stage.selected: Stage.evaluating,
+    Stage.rolling_out: Stage.selected,
+    Stage.scaled: Stage.rolling_out,
+    Stage.closed: Stage.piloting,
 }
 
 
