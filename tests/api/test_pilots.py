@@ -96,6 +96,9 @@ def test_list_filter_errors(org, api, query, field):
         ({"budget": "nhiều"}, "budget"),
         ({"title": ""}, "title"),
         ({"title": None}, "title"),
+        ({"title": "x" * 300}, "title"),
+        ({"title": 42}, "title"),
+        ({"end_date": "2026-13-40"}, "end_date"),
     ],
 )
 def test_create_field_errors(org, api, new_pilot, change, field):
@@ -162,6 +165,9 @@ def test_patch_and_history(org, api, make):
         ({"version": 99}, 409),
         ({}, 422),
         ({"version": "một"}, 422),
+        ({"version": True}, 422),
+        ({"version": 1.5}, 422),
+        ({"version": [1]}, 422),
     ],
 )
 def test_stale_or_missing_version_changes_nothing(org, api, make, change, status):

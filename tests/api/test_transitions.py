@@ -109,6 +109,7 @@ def test_extension_moves_end_date(world, make, api):  # noqa: F811
         ({}, 422),
         ({"to": "closed", "outcome": "vanished", "comment": "x"}, 422),
         ({"to": "piloting", "new_end_date": "không"}, 422),
+        ({"to": ["piloting"]}, 422),
     ],
 )
 def test_bad_transition_requests(world, make, api, data, status):  # noqa: F811

@@ -16,10 +16,23 @@ CORE = ("pilot_list", "pilot_detail", "my_work", "api_pilots")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def bench_run(_app, tmp_path_factory):
+    """One `flask bench --pilots 50 --json FILE` for the whole module (each run takes ~45 s):
+    its output, its report, and how many pilots the configured database holds after it."""
     path = tmp_path_factory.mktemp("bench") / "bench.json"
-    run.run_bench(50, str(path))
-    return json.loads(path.read_text())
+    with _app.app_context():
+        result = _app.test_cli_runner().invoke(
+            args=["bench", "--pilots", "50", "--json", str(path)]
+        )
+        left = db.session.scalar(select(func.count()).select_from(Pilot))
+        db.session.remove()
+    assert result.exit_code == 0, result.output
+    return result.output, json.loads(path.read_text()), left
+
+
+@pytest.fixture
+def report(bench_run):
+    return bench_run[1]
 
 
 def test_report_has_the_documented_shape(report):
@@ -39,13 +52,11 @@ def test_query_counts_do_not_grow_with_the_number_of_pilots(report):
         assert "queries_varied" not in entry, name
 
 
-def test_the_cli_writes_json_and_leaves_the_configured_database_alone(app, runner, tmp_path):
-    path = tmp_path / "out.json"
-    result = runner.invoke(args=["bench", "--pilots", "20", "--json", str(path)])
-    assert result.exit_code == 0, result.output
-    assert "pilot_list" in result.output
-    assert json.loads(path.read_text())["pilots"] == 20
-    assert db.session.scalar(select(func.count()).select_from(Pilot)) == 0
+def test_the_cli_writes_json_and_leaves_the_configured_database_alone(bench_run):
+    output, report, left_in_configured_database = bench_run
+    assert "pilot_list" in output
+    assert report["pilots"] == 50
+    assert left_in_configured_database == 0
 
 
 def test_seed_gives_every_pilot_ten_tasks_and_three_kpis(app):
