@@ -106,6 +106,8 @@ def commit():
     form = ImportCommitForm(id_prefix="import-")
     token = form.token.data or "" if form.validate_on_submit() else ""
     kept = uploads.take(current_user, token)
+    # Taken once, whatever the import gives: a file that fails is checked again from scratch.
+    db.session.commit()
     if kept is None:
         flash(_l("The checked file is no longer available; upload it again."), "danger")
         return redirect(url_for("imports.index"))
@@ -114,8 +116,6 @@ def commit():
         db.session.commit()
     except (ValidationFailed, BadFile) as exc:
         db.session.rollback()
-        uploads.take(current_user, token)  # a file that failed is checked again from scratch
-        db.session.commit()
         messages = exc.errors.get("file", []) if isinstance(exc, ValidationFailed) else []
         flash(" ".join(messages) or str(exc.detail), "danger")
         return redirect(url_for("imports.index"))

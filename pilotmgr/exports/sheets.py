@@ -54,19 +54,20 @@ class BadFile(ServiceError):
 
 @dataclass(frozen=True)
 class Limits:
-    """How much one upload may hold (PILOTMGR_IMPORT_MAX_ROWS, _MAX_COLUMNS, _MAX_CELL)."""
+    """How much one upload may hold (PILOTMGR_IMPORT_MAX_ROWS, _MAX_COLUMNS, _MAX_CELL; their
+    defaults are config.py's)."""
 
-    rows: int = 2000
-    columns: int = 60
-    cell: int = 10_000
+    rows: int
+    columns: int
+    cell: int
 
     @classmethod
     def configured(cls) -> Limits:
         config = current_app.config
         return cls(
-            rows=config.get("PILOTMGR_IMPORT_MAX_ROWS", cls.rows),
-            columns=config.get("PILOTMGR_IMPORT_MAX_COLUMNS", cls.columns),
-            cell=config.get("PILOTMGR_IMPORT_MAX_CELL", cls.cell),
+            rows=config["PILOTMGR_IMPORT_MAX_ROWS"],
+            columns=config["PILOTMGR_IMPORT_MAX_COLUMNS"],
+            cell=config["PILOTMGR_IMPORT_MAX_CELL"],
         )
 
 

@@ -31,7 +31,7 @@ def keep(user, filename: str, data: bytes) -> str:
 def take(user, token: str) -> tuple[str, bytes] | None:
     """(file name, bytes) of `user`'s kept file, removed as it is taken; None if gone or not theirs.
 
-    The removal belongs to the caller's transaction: a commit that fails gives the file back.
+    The removal joins the caller's transaction (the caller commits it).
     """
     if not TOKEN.match(token or ""):
         return None

@@ -37,9 +37,11 @@ from pilotmgr.pilots.guards import (  # noqa: F401
     rollout_complete,
     rollout_ready,
 )
+
+# STAGES: the stages in lifecycle order, re-exported for the forms, the API and templates.
+from pilotmgr.pilots.stages import STAGES as STAGES
 from pilotmgr.pilots.stages import Stage, from_on
 
-STAGES = [s.value for s in Stage]
 OUTCOMES = ("rejected", "not_selected", "stopped")
 BEFORE_SCALED = from_on(Stage.draft, Stage.rolling_out)
 

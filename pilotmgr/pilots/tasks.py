@@ -181,16 +181,7 @@ def create_task(
     )
     db.session.flush()
     if task.assignee_id:
-        notify(
-            told_as,
-            [task.assignee_id],
-            cause=f"history-{entry.id}",
-            actor=actor,
-            pilot=pilot,
-            url=task_url(task),
-            task=task.title,
-            due=task.due_date or "—",
-        )
+        _tell_assigned(actor, task, pilot, f"history-{entry.id}", told_as)
     return task
 
 
@@ -349,9 +340,9 @@ def _record_update(actor, task: Task, pilot: Pilot, before: dict, comment: str):
     return entry
 
 
-def _tell_assigned(actor, task: Task, pilot: Pilot, cause: str) -> None:
+def _tell_assigned(actor, task: Task, pilot: Pilot, cause: str, kind="task_assigned") -> None:
     notify(
-        "task_assigned",
+        kind,
         [task.assignee_id],
         cause=cause,
         actor=actor,
