@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, jsonify, request
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,7 +15,6 @@ from pilotmgr.core.pagination import Page, page_args
 from pilotmgr.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi"}
 PROBLEM = "application/problem+json"
 
 
@@ -50,7 +51,9 @@ def body() -> dict:
         # Not an object at all is a malformed request (400), not a field error (422).
         raise ServiceError(str(_l("The request body must be a JSON object.")))
     if not _clean_text(data):
-        raise ServiceError(str(_l("Text must be valid Unicode without NUL characters.")))
+        # Well-formed JSON whose text no database stores: unprocessable, not malformed.
+        message = str(_l("Text must be valid Unicode without NUL characters."))
+        raise ValidationFailed({"body": [message]})
     return data
 
 
@@ -69,9 +72,15 @@ def user():
     return g.api_user
 
 
-def page_json(page: Page, serialize) -> dict:
+def page_json(page: Page, schema) -> dict:
+    """A page of items dumped with `schema` (an `Output` class), as `openapi.page_of` says."""
+    items = (
+        schema(many=True).dump(page.items)
+        if isinstance(schema, type)
+        else [schema(item) for item in page.items]  # TODO(17.3): every list on an Output
+    )
     return {
-        "items": [serialize(item) for item in page.items],
+        "items": items,
         "total": page.total,
         "page": page.page,
         "per_page": page.per_page,
@@ -103,7 +112,16 @@ def authenticate():
     from pilotmgr.auth.service import user_for_token
 
     g.api_user = None
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    # JSON carries types: a number sent as text is refused here (forms send text).
+    g.json_types = True
+    view = current_app.view_functions.get(request.endpoint)
+    operation = getattr(view, "operation", None)
+    if view is not None and (unknown := _unknown_parameters(operation)):
+        # A misspelt filter would otherwise list everything without a word.
+        return problem(
+            400, "Bad request", str(_l("Unknown query parameters: %(names)s.", names=unknown))
+        )
+    if getattr(operation, "public", False):
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -113,6 +131,15 @@ def authenticate():
     if g.api_user is None:
         return problem(401, "Unauthorized", "The token is not valid.")
     return None
+
+
+def _unknown_parameters(operation) -> str:
+    queries = getattr(operation, "query", None)
+    queries = queries if isinstance(queries, tuple) else (queries,)
+    known = {name for query in queries if query is not None for name in query._declared_fields}
+    # The raw query: Werkzeug drops a parameter with an empty name ("?=x").
+    sent = {k for k, _ in parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True)}
+    return ", ".join(sorted(f"“{name}”" for name in sent - known))
 
 
 def _is_api() -> bool:
@@ -158,7 +185,11 @@ def register_api(app: Flask, features: tuple = ()) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc):
         if _is_api():
-            return problem(exc.code or 500, exc.name, exc.description or "")
+            response = problem(exc.code or 500, exc.name, exc.description or "")
+            # A 405 names the methods the address takes (RFC 9110).
+            if allow := dict(exc.get_headers()).get("Allow"):
+                response.headers["Allow"] = allow
+            return response
         from pilotmgr.core.web import web_http_error
 
         return web_http_error(exc)

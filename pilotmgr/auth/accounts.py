@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from pilotmgr.auth.models import LANGS, ROLES, ApiToken, Role, User
-from pilotmgr.auth.service import _boolean, _find_unit, check_password_strength
+from pilotmgr.auth.service import _find_unit, check_password_strength
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.authority import is_admin, require
@@ -46,7 +46,7 @@ def update_user(actor, user: User, data: Mapping) -> User:
             "role": v.choice(ROLES, required=True),
             "unit": v.lookup(_find_unit, _l("No such unit."), required=True),
             "lang": v.choice(LANGS, required=True),
-            "active": v.Field(required=True, convert=_boolean),
+            "active": v.boolean(required=True),
         },
         partial=True,
     )
@@ -118,7 +118,7 @@ def reset_password(actor, user: User, data: Mapping) -> User:
     from pilotmgr.reminders.events import notify
 
     require(is_admin(actor), str(ONLY_ADMINS))
-    values = v.parse(data, {"password": v.Field(required=True)})
+    values = v.parse(data, {"password": v.secret(required=True)})
     if actor is not None and actor.id == user.id:
         raise ValidationFailed({"password": [str(_l("Change your own password under Settings."))]})
     check_password_strength(values["password"])

@@ -30,7 +30,7 @@ def calendar_url(u) -> str:
     return url_for("reminders.calendar_feed", secret=u.calendar_secret, _external=True)
 
 
-@routes.post("/auth/token")
+@routes.post("/auth/token", public=True)
 def issue_token():
     data = body()
     found = service.authenticate(data.get("email"), data.get("password"))

@@ -32,18 +32,10 @@ def user_fields() -> dict[str, v.Field]:
         "name": v.text(255, required=True),
         "role": v.choice(ROLES, required=True),
         "unit": v.lookup(_find_unit, _l("No such unit."), required=True),
-        "password": v.Field(required=True),
+        "password": v.secret(required=True),
         "lang": v.choice(LANGS),
-        "must_change_password": v.Field(convert=_boolean),
+        "must_change_password": v.boolean(),
     }
-
-
-def _boolean(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value in ("1", "0", "true", "false"):
-        return value in ("1", "true")
-    raise ValueError(_l("Must be true or false."))
 
 
 def check_email(email: str) -> str:
@@ -196,9 +188,9 @@ def change_password(user: User, data: Mapping) -> User:
     values = v.parse(
         data,
         {
-            "current_password": v.Field(required=True),
-            "new_password": v.Field(required=True),
-            "confirm_password": v.Field(),
+            "current_password": v.secret(required=True),
+            "new_password": v.secret(required=True),
+            "confirm_password": v.secret(),
         },
     )
     current, new = values["current_password"], values["new_password"]

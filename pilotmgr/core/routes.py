@@ -7,6 +7,29 @@ registered by importing a module for its side effects.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What an API operation takes and answers, for its OpenAPI description.
+
+    `body` and `query` are the `Input` schemas the service loads; `out` the schema that dumps
+    the answer (`status`); `produces` other media types than JSON (an export, a PDF);
+    `path` JSON Schemas of path parameters other than ids; `public` needs no token.
+    """
+
+    body: type | None = None
+    query: type | tuple[type, ...] | None = None
+    out: type | None = None
+    status: int = 200
+    produces: tuple[str, ...] = ()
+    path: dict = field(default_factory=dict)
+    public: bool = False
+
+
+_DOC_KEYS = {"body", "query", "out", "status", "produces", "path", "public"}
+
 
 class Routes:
     """Pages declared in one module for a blueprint another module owns (the users' pages on
@@ -17,7 +40,11 @@ class Routes:
         self._attached: set[str] = set()
 
     def route(self, rule: str, **options):
+        doc = {key: options.pop(key) for key in _DOC_KEYS & options.keys()}
+
         def decorator(view):
+            if doc:
+                view.operation = Operation(**doc)
             self._rules.append((rule, view, options))
             return view
 

@@ -1,14 +1,18 @@
 from flask import request
 
 from pilotmgr.api import body, created, ok, page_json, page_params, user
+from pilotmgr.api.openapi import page_of
 from pilotmgr.auth.models import User
+from pilotmgr.core import output as o
+from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.pagination import PageQuery
 from pilotmgr.core.routes import Routes
 from pilotmgr.core.validate import text
 from pilotmgr.extensions import db
 from pilotmgr.pilots import due_requests, lifecycle, programmes, service, tasks, transitions
 from pilotmgr.pilots.lifecycle import STAGES
-from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Programme, Task, TaskDueRequest
+from pilotmgr.pilots.models import Kpi, Pilot, Task, TaskDueRequest
 
 #: Attached to the API blueprint by the app factory.
 routes = Routes()
@@ -18,18 +22,19 @@ def decimal_json(value):
     return None if value is None else float(value)
 
 
-def programme_json(p: Programme) -> dict:
-    return {"id": p.id, "name": p.name, "description": p.description, "version": p.version}
+class ProgrammeOut(o.Output):
+    id = o.integer()
+    name = o.text()
+    description = o.text()
+    version = o.integer()
 
 
-def challenge_json(c: Challenge) -> dict:
-    return {
-        "id": c.id,
-        "programme_id": c.programme_id,
-        "title": c.title,
-        "problem": c.problem,
-        "version": c.version,
-    }
+class ChallengeOut(o.Output):
+    id = o.integer()
+    programme_id = o.integer()
+    title = o.text()
+    problem = o.text()
+    version = o.integer()
 
 
 def pilot_json(p: Pilot, *, full: bool = False) -> dict:
@@ -138,39 +143,45 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-@routes.get("/programmes")
+@routes.get("/programmes", query=PageQuery, out=page_of(ProgrammeOut))
 def list_programmes():
+    """Programmes"""
     page, per_page = page_params()
-    return page_json(programmes.list_programmes(page, per_page), programme_json)
+    return page_json(programmes.list_programmes(page, per_page), ProgrammeOut)
 
 
-@routes.post("/programmes")
+@routes.post("/programmes", body=programmes.ProgrammeInput, out=ProgrammeOut, status=201)
 def create_programme():
-    return created(programme_json(programmes.create_programme(user(), body())))
+    """Create a programme"""
+    return created(ProgrammeOut().dump(programmes.create_programme(user(), body())))
 
 
-@routes.get("/challenges")
+@routes.get("/challenges", query=(PageQuery, programmes.ChallengeQuery), out=page_of(ChallengeOut))
 def list_challenges():
+    """Challenges (problems several pilots may attack)"""
     page, per_page = page_params()
-    found = programmes.list_challenges(page, per_page, request.args.get("programme_id"))
-    return page_json(found, challenge_json)
+    programme_id = v.parse_query(request.args, programmes.ChallengeQuery)["programme_id"]
+    return page_json(programmes.list_challenges(page, per_page, programme_id), ChallengeOut)
 
 
-@routes.post("/challenges")
+@routes.post("/challenges", body=programmes.ChallengeInput, out=ChallengeOut, status=201)
 def create_challenge():
-    return created(challenge_json(programmes.create_challenge(user(), body())))
+    """Create a challenge"""
+    return created(ChallengeOut().dump(programmes.create_challenge(user(), body())))
 
 
-@routes.patch("/programmes/<int:programme_id>")
+@routes.patch("/programmes/<int:programme_id>", body=programmes.ProgrammeChanges, out=ProgrammeOut)
 def update_programme(programme_id):
+    """Rename a programme or rewrite its description (send the version you read)"""
     programme = programmes.get_programme(programme_id)
-    return ok(programme_json(programmes.update_programme(user(), programme, body())))
+    return ok(ProgrammeOut().dump(programmes.update_programme(user(), programme, body())))
 
 
-@routes.patch("/challenges/<int:challenge_id>")
+@routes.patch("/challenges/<int:challenge_id>", body=programmes.ChallengeChanges, out=ChallengeOut)
 def update_challenge(challenge_id):
+    """Retitle a challenge, restate its problem or move it (send the version you read)"""
     challenge = programmes.get_challenge(challenge_id)
-    return ok(challenge_json(programmes.update_challenge(user(), challenge, body())))
+    return ok(ChallengeOut().dump(programmes.update_challenge(user(), challenge, body())))
 
 
 def _filters() -> dict:

@@ -11,7 +11,7 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.authority import require
 from pilotmgr.core.errors import NotFound, check_version
-from pilotmgr.core.pagination import Page, paginate
+from pilotmgr.core.pagination import paginate
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Programme
 from pilotmgr.pilots.permissions import can_manage_programmes
@@ -21,9 +21,32 @@ def _find_programme(value: str) -> Programme | None:
     return db.session.get(Programme, n) if (n := v.row_id(value)) else None
 
 
+class ProgrammeInput(v.Input):
+    name = v.text(255, required=True)
+    description = v.prose(10_000)
+
+
+class ProgrammeChanges(ProgrammeInput):
+    version = v.version()
+
+
+class ChallengeInput(v.Input):
+    programme_id = v.id_lookup(_find_programme, _l("No such programme."), required=True)
+    title = v.text(255, required=True)
+    problem = v.prose(10_000)
+
+
+class ChallengeChanges(ChallengeInput):
+    version = v.version()
+
+
+class ChallengeQuery(v.Input):
+    programme_id = v.integer(1, v.MAX_ROW_ID)
+
+
 def create_programme(actor, data: Mapping) -> Programme:
     require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
-    values = v.parse(data, {"name": v.text(255, required=True), "description": v.prose(10_000)})
+    values = v.parse(data, ProgrammeInput)
     programme = Programme(
         name=values["name"],
         description=values["description"] or "",
@@ -37,14 +60,7 @@ def create_programme(actor, data: Mapping) -> Programme:
 
 def create_challenge(actor, data: Mapping) -> Challenge:
     require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
-    values = v.parse(
-        data,
-        {
-            "programme_id": v.lookup(_find_programme, _l("No such programme."), required=True),
-            "title": v.text(255, required=True),
-            "problem": v.prose(10_000),
-        },
-    )
+    values = v.parse(data, ChallengeInput)
     challenge = Challenge(
         programme_id=values["programme_id"].id,
         title=values["title"],
@@ -64,10 +80,8 @@ def create_challenge(actor, data: Mapping) -> Challenge:
 def update_programme(actor, programme: Programme, data: Mapping) -> Programme:
     """Rename a programme or rewrite its description; the change is on record."""
     require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
-    values = v.parse(
-        data, {"name": v.text(255, required=True), "description": v.prose(10_000)}, partial=True
-    )
-    check_version(programme, data.get("version"))
+    values = v.parse(data, ProgrammeChanges, partial=True)
+    check_version(programme, values["version"])
     before = audit.snapshot(programme, ("name", "description"))
     if "name" in values:
         programme.name = values["name"]
@@ -87,16 +101,8 @@ def update_programme(actor, programme: Programme, data: Mapping) -> Programme:
 def update_challenge(actor, challenge: Challenge, data: Mapping) -> Challenge:
     """Retitle a challenge, restate its problem or move it to another programme, on record."""
     require(can_manage_programmes(actor), str(_l("Only heads and administrators do this.")))
-    values = v.parse(
-        data,
-        {
-            "programme_id": v.lookup(_find_programme, _l("No such programme."), required=True),
-            "title": v.text(255, required=True),
-            "problem": v.prose(10_000),
-        },
-        partial=True,
-    )
-    check_version(challenge, data.get("version"))
+    values = v.parse(data, ChallengeChanges, partial=True)
+    check_version(challenge, values["version"])
     fields = ("programme_id", "title", "problem")
     before = audit.snapshot(challenge, fields)
     if "programme_id" in values:
@@ -143,16 +149,14 @@ def catalogue(user) -> list[tuple[Programme, list[tuple[Challenge, int]]]]:
     return [(p, by_programme.get(p.id, [])) for p in all_programmes()]
 
 
-def list_programmes(page: int, per_page: int) -> Page:
+def list_programmes(page: int, per_page: int):
     return paginate(select(Programme).order_by(Programme.id), page, per_page)
 
 
-def list_challenges(page: int, per_page: int, programme_id=None) -> Page:
+def list_challenges(page: int, per_page: int, programme_id: int | None = None):
     query = select(Challenge).order_by(Challenge.id)
-    if programme_id not in (None, ""):
-        if (number := v.row_id(programme_id)) is None:
-            return Page([], 0, page, per_page)
-        query = query.where(Challenge.programme_id == number)
+    if programme_id is not None:
+        query = query.where(Challenge.programme_id == programme_id)
     return paginate(query, page, per_page)
 
 

@@ -69,7 +69,7 @@ def pilot_fields() -> dict[str, v.Field]:
     return {
         "title": v.text(255, required=True),
         "summary": v.prose(10_000),
-        "challenge_id": v.lookup(find_challenge, _l("No such challenge.")),
+        "challenge_id": v.id_lookup(find_challenge, _l("No such challenge.")),
         "unit": v.lookup(find_unit, _l("No such unit."), required=True),
         "owner": v.lookup(find_user, _l("No such user."), required=True),
         "start_date": v.iso_date(),

@@ -40,7 +40,18 @@ def _target_ids(value) -> list[tuple[int, int | None]]:
 
 def bulk_fields() -> dict[str, v.Field]:
     return {
-        "targets": v.Field(required=True, convert=_target_ids),
+        "targets": v.custom(
+            _target_ids,
+            {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}},
+                    "required": ["id"],
+                },
+            },
+            required=True,
+        ),
         "status": v.choice(TARGET_STATUSES, required=True),
         "note": v.prose(10_000),
     }

@@ -88,14 +88,14 @@ def plan_fields() -> dict[str, v.Field]:
         return value
 
     return {
-        "level": v.Field(convert=level),
+        "level": v.custom(level, {"type": "string", "enum": list(LEVELS)}),
         "parent": v.lookup(find_unit, _l("No such unit.")),
         "under": v.lookup(find_unit, _l("No such unit.")),
         "unit": v.lookup(find_unit, _l("No such unit.")),
         "responsible": v.lookup(find_user, _l("No such user.")),
         "due_date": v.iso_date(required=True),
         "wave": v.integer(1, 99),
-        "units": v.Field(convert=_codes),
+        "units": v.custom(_codes, {"type": "array", "items": {"type": "string"}}),
     }
 
 

@@ -75,7 +75,7 @@ def kind_field() -> v.Field:
             raise ValueError(_l("Choose a level from the list."))
         return value
 
-    return v.Field(convert=convert)
+    return v.custom(convert, {"type": "string", "enum": list(UNIT_KINDS)})
 
 
 def unit_fields() -> dict[str, v.Field]:
