@@ -36,21 +36,22 @@ def account_snapshot(user: User, unit: Unit | None = None) -> dict:
     }
 
 
+class UserChanges(v.Input):
+    """A change to an account: any of these, with the version read."""
+
+    name = v.text(255, required=True)
+    role = v.choice(ROLES, required=True)
+    unit = v.lookup(_find_unit, _l("No such unit."), required=True)
+    lang = v.choice(LANGS, required=True)
+    active = v.boolean(required=True)
+    version = v.version()
+
+
 def update_user(actor, user: User, data: Mapping) -> User:
     """Change name, role, unit, language and (API) whether the account is active."""
     require(is_admin(actor), str(ONLY_ADMINS))
-    values = v.parse(
-        data,
-        {
-            "name": v.text(255, required=True),
-            "role": v.choice(ROLES, required=True),
-            "unit": v.lookup(_find_unit, _l("No such unit."), required=True),
-            "lang": v.choice(LANGS, required=True),
-            "active": v.boolean(required=True),
-        },
-        partial=True,
-    )
-    check_version(user, data.get("version"))
+    values = v.parse(data, UserChanges, partial=True)
+    check_version(user, values["version"])
     _refuse_own_lockout(actor, user, values.get("role"), values.get("active"))
     before = account_snapshot(user)
     for key in ("name", "role", "lang"):

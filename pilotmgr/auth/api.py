@@ -2,10 +2,14 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from pilotmgr.api import body, created, ok, page_json, page_params, problem, user
-from pilotmgr.auth import service
-from pilotmgr.auth.models import ROLES
+from pilotmgr.api.openapi import page_of
+from pilotmgr.auth import accounts, service
+from pilotmgr.auth.models import LANGS, ROLES
+from pilotmgr.core import output as o
+from pilotmgr.core import validate as v
 from pilotmgr.core.authority import is_admin, require
-from pilotmgr.core.errors import NotFound, ValidationFailed
+from pilotmgr.core.errors import NotFound
+from pilotmgr.core.pagination import PageQuery
 from pilotmgr.core.routes import Routes
 from pilotmgr.extensions import db
 
@@ -13,82 +17,80 @@ from pilotmgr.extensions import db
 routes = Routes()
 
 
-def user_json(u) -> dict:
-    return {
-        "id": u.id,
-        "email": u.email,
-        "name": u.name,
-        "role": u.role,
-        "unit": u.unit.code,
-        "lang": u.lang,
-        "active": u.is_active_account,
-        "version": u.version,
-    }
+class TokenOut(o.Output):
+    token = o.text()
 
 
-def calendar_url(u) -> str:
-    return url_for("reminders.calendar_feed", secret=u.calendar_secret, _external=True)
+class UserOut(o.Output):
+    id = o.integer()
+    email = o.text()
+    name = o.text()
+    role = o.choice(ROLES)
+    unit = o.text(attribute="unit.code")
+    lang = o.choice(LANGS)
+    active = o.boolean(attribute="is_active_account")
+    version = o.integer()
 
 
-@routes.post("/auth/token", public=True)
+class MeOut(UserOut):
+    calendar_url = o.method("feed_url", o.text())
+
+    def feed_url(self, u) -> str:
+        return url_for("reminders.calendar_feed", secret=u.calendar_secret, _external=True)
+
+
+class PasswordChangedOut(o.Output):
+    changed = o.boolean()
+
+
+@routes.post("/auth/token", body=service.TokenInput, out=TokenOut, public=True)
 def issue_token():
-    data = body()
-    found = service.authenticate(data.get("email"), data.get("password"))
+    """Exchange e-mail and password for a bearer token"""
+    found = service.sign_in(body())
     if found is None:
         db.session.rollback()
         return problem(401, "Unauthorized", "Wrong e-mail or password.")
-    token = service.issue_token(found)
-    return ok({"token": token})
+    return ok(TokenOut().dump({"token": service.issue_token(found)}))
 
 
-@routes.get("/me")
+@routes.get("/me", out=MeOut)
 def me():
-    u = user()
-    return {**user_json(u), "calendar_url": calendar_url(u)}
+    """The caller (email, name, role, unit, lang, calendar_url)"""
+    return MeOut().dump(user())
 
 
-@routes.get("/users")
+@routes.get("/users", query=(PageQuery, service.UserQuery), out=page_of(UserOut))
 def list_users():
+    """Users the caller may see; filters q (name or e-mail), role, unit (and below), active"""
     page, per_page = page_params()
-    return page_json(service.list_users(user(), page, per_page, **_user_filters()), user_json)
+    filters = v.parse_query(request.args, service.UserQuery)
+    filters["q"] = filters["q"] or ""
+    return page_json(service.list_users(user(), page, per_page, **filters), UserOut)
 
 
-def _user_filters() -> dict:
-    """?q= (name or e-mail, without diacritics), role=, unit= (and below), active=1/0."""
-    args, errors = request.args, {}
-    role = args.get("role") or None
-    if role and role not in ROLES:
-        errors["role"] = [str(_l("Must be one of: %(options)s.", options=", ".join(ROLES)))]
-    unit = service._find_unit(args["unit"]) if args.get("unit") else None
-    if args.get("unit") and unit is None:
-        errors["unit"] = [str(_l("No such unit."))]
-    active = {"1": True, "true": True, "0": False, "false": False}.get(args.get("active", ""))
-    if args.get("active") and active is None:
-        errors["active"] = [str(_l("Must be true or false."))]
-    if errors:
-        raise ValidationFailed(errors)
-    return {"q": args.get("q", "")[:200], "role": role, "unit": unit, "active": active}
-
-
-@routes.post("/users")
+@routes.post("/users", body=service.UserInput, out=UserOut, status=201)
 def create_user():
-    return created(user_json(service.create_user(user(), body())))
+    """Create a user (admin)"""
+    return created(UserOut().dump(service.create_user(user(), body())))
 
 
-@routes.patch("/users/<email>")
+@routes.patch("/users/<email>", body=accounts.UserChanges, out=UserOut)
 def update_user(email):
-    from pilotmgr.auth import accounts
+    """Change a user (admin): name, role, unit, lang; send the version you read
 
+    `active` false deactivates the account: no sign-in, sessions end, API tokens revoked.
+    """
     actor = user()
     found = service.find_user(email) if is_admin(actor) else None
     if found is None:
         # Non-administrators learn nothing about who has an account.
         require(is_admin(actor), str(accounts.ONLY_ADMINS))
         raise NotFound(str(_l("No such user.")))
-    return ok(user_json(accounts.update_user(actor, found, body())))
+    return ok(UserOut().dump(accounts.update_user(actor, found, body())))
 
 
-@routes.post("/me/password")
+@routes.post("/me/password", body=service.PasswordChange, out=PasswordChangedOut)
 def change_my_password():
+    """Change the caller's own password (the current one is needed)"""
     service.change_password(user(), body())
-    return ok({"changed": True})
+    return ok(PasswordChangedOut().dump({"changed": True}))

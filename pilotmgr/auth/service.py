@@ -15,6 +15,7 @@ from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
+from pilotmgr.core.query import Query
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.units.models import Unit, subtree_ids
@@ -26,16 +27,37 @@ def _find_unit(code: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.code == code, Unit.is_active))
 
 
-def user_fields() -> dict[str, v.Field]:
-    return {
-        "email": v.text(255, required=True),
-        "name": v.text(255, required=True),
-        "role": v.choice(ROLES, required=True),
-        "unit": v.lookup(_find_unit, _l("No such unit."), required=True),
-        "password": v.secret(required=True),
-        "lang": v.choice(LANGS),
-        "must_change_password": v.boolean(),
-    }
+class TokenInput(v.Input):
+    """`POST /auth/token`: the e-mail and password of an active account."""
+
+    email = v.text(255, required=True)
+    password = v.secret(required=True)
+
+
+class UserInput(v.Input):
+    email = v.text(255, required=True)
+    name = v.text(255, required=True)
+    role = v.choice(ROLES, required=True)
+    unit = v.lookup(_find_unit, _l("No such unit."), required=True)
+    password = v.secret(required=True)
+    lang = v.choice(LANGS)
+    must_change_password = v.boolean()
+
+
+class UserQuery(Query):
+    """The people list's filters: name or e-mail (without diacritics), role, unit (and the
+    units below it), active or deactivated accounts."""
+
+    q = v.text(200)
+    role = v.choice(ROLES)
+    unit = v.lookup(_find_unit, _l("No such unit."))
+    active = v.boolean()
+
+
+class PasswordChange(v.Input):
+    current_password = v.secret(required=True)
+    new_password = v.secret(required=True)
+    confirm_password = v.secret()
 
 
 def check_email(email: str) -> str:
@@ -58,7 +80,7 @@ def create_user(actor, data: Mapping) -> User:
     """Add an account (admins only; `actor` None means the command line)."""
     if actor is not None:
         require(is_admin(actor), str(_l("Only administrators manage users.")))
-    values = v.parse(data, user_fields())
+    values = v.parse(data, UserInput)
     email = check_email(values["email"])
     check_password_strength(values["password"])
     if db.session.scalar(select(User.id).where(User.email == email)):
@@ -144,6 +166,16 @@ def authenticate(email, password) -> User | None:
     return check_credentials(email, password)[0]
 
 
+def sign_in(data: Mapping) -> User | None:
+    """The active account whose e-mail and password `data` gives (`TokenInput`), or None:
+    a missing or malformed field is as wrong as a wrong password, and says no more."""
+    try:
+        values = v.parse(data, TokenInput)
+    except ValidationFailed:
+        return None
+    return authenticate(values["email"], values["password"])
+
+
 def issue_token(user: User) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token)))
@@ -185,14 +217,7 @@ def change_password(user: User, data: Mapping) -> User:
 
     Every problem is reported at once, each beside its field.
     """
-    values = v.parse(
-        data,
-        {
-            "current_password": v.secret(required=True),
-            "new_password": v.secret(required=True),
-            "confirm_password": v.secret(),
-        },
-    )
+    values = v.parse(data, PasswordChange)
     current, new = values["current_password"], values["new_password"]
     errors: dict[str, list[str]] = {}
     if not isinstance(current, str) or not user.check_password(current):

@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from marshmallow import pre_load
 from sqlalchemy import Select
 
 from pilotmgr.core import validate as v
@@ -46,6 +47,12 @@ class PageQuery(v.Input):
 
     page = _bounded(MAX_ROW_ID)
     per_page = _bounded(MAX_PER_PAGE)
+
+    @pre_load
+    def _blank_is_none(self, data, **kwargs):
+        # A page's own links may leave `page=` blank (the first page); in the API a blank is
+        # no whole number, as the document says, and is refused with the other bad values.
+        return data if v.json_types() else super()._blank_is_none(data, **kwargs)
 
 
 def page_args(page, per_page, default_per_page: int = 25) -> tuple[int, int]:

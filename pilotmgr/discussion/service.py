@@ -34,6 +34,10 @@ MENTION = re.compile(
 )
 
 
+class CommentInput(v.Input):
+    body = v.prose(MAX_BODY, required=True)
+
+
 @dataclass
 class Thread:
     comments: list[Comment]
@@ -83,7 +87,7 @@ def post_comment(actor, pilot, data: Mapping, files: Iterable = ()) -> Comment:
     from pilotmgr.results.evidence import save_file
 
     require_visible(actor, pilot)
-    values = v.parse(data, {"body": v.prose(MAX_BODY, required=True)})
+    values = v.parse(data, CommentInput)
     body = values["body"].strip()
     files = [f for f in files if f is not None and getattr(f, "filename", "")]
     if len(files) > MAX_FILES:

@@ -14,17 +14,42 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from pilotmgr.auth.models import User
+from pilotmgr.core import validate as v
 from pilotmgr.core.errors import NotFound
+from pilotmgr.core.query import Query
 from pilotmgr.exports import labels as L
 from pilotmgr.extensions import db
+from pilotmgr.pilots.lifecycle import STAGES
 from pilotmgr.pilots.models import Challenge, Kpi, Pilot, Task
-from pilotmgr.pilots.service import pilot_list_query
+from pilotmgr.pilots.programmes import _find_programme
+from pilotmgr.pilots.service import find_challenge, find_unit, find_user, pilot_list_query
 from pilotmgr.results.models import Measurement
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 
 WHATS = ("pilots", "tasks", "kpis", "rollout-targets", "scoreboard")
 FORMATS = ("csv", "xlsx")
+#: The dashboard's links switch a filter on with "1".
+_FLAG = ("1", "0")
+
+
+class ExportQuery(Query):
+    """The filters an export takes through the API: the pilot list's, the dashboard's (stuck,
+    overdue, waiting for review) and the scoreboard's period. Each names something that exists:
+    a misspelt one would otherwise export everything."""
+
+    stage = v.choice(STAGES)
+    unit = v.lookup(find_unit, _l("No such unit."))
+    owner = v.lookup(find_user, _l("No such user."))
+    challenge = v.id_lookup(find_challenge, _l("No such challenge."))
+    programme = v.id_lookup(_find_programme, _l("No such programme."))
+    q = v.text(200)
+    stuck = v.choice(_FLAG)
+    stuck_days = v.integer(1, 3650)
+    overdue = v.choice(_FLAG)
+    pending = v.choice(_FLAG)
+    start = v.iso_date()
+    end = v.iso_date()
 
 
 def labelled(header: list, rows: Iterable[Iterable]):

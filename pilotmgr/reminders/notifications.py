@@ -6,13 +6,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from pilotmgr.core import validate as v
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound
 from pilotmgr.core.pagination import Page, paginate
+from pilotmgr.core.query import Query
 from pilotmgr.extensions import db
 from pilotmgr.reminders.events import compose
 from pilotmgr.reminders.messages import describe
 from pilotmgr.reminders.models import Notification
+
+
+class NotificationQuery(Query):
+    """`?unread=1` (or true) keeps the unread ones only."""
+
+    unread = v.boolean()
 
 
 def list_notifications(user, page: int, per_page: int, unread_only: bool = False) -> Page:

@@ -1,47 +1,48 @@
 from flask import request
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from pilotmgr.api import body, created, page_json, page_params
 from pilotmgr.api import user as api_user
-from pilotmgr.core.pagination import paginate
+from pilotmgr.api.openapi import page_of
+from pilotmgr.core import output as o
+from pilotmgr.core import validate as v
+from pilotmgr.core.pagination import PageQuery
 from pilotmgr.core.routes import Routes
 from pilotmgr.extensions import db
 from pilotmgr.units import service
-from pilotmgr.units.models import Unit
+from pilotmgr.units.models import UNIT_KINDS, Unit
 
 #: Attached to the API blueprint by the app factory.
 routes = Routes()
 
 
-def unit_json(unit: Unit, parent: Unit | None = None) -> dict:
-    if parent is None and unit.parent_id:
-        parent = unit.parent
-    return {
-        "id": unit.id,
-        "code": unit.code,
-        "name": unit.name,
-        "parent": parent.code if parent else None,
-        "kind": unit.kind,
-        "active": unit.is_active,
-        "version": unit.version,
-    }
+class UnitOut(o.Output):
+    id = o.integer()
+    code = o.text()
+    name = o.text()
+    parent = o.method("parent_code", o.text(null=True))
+    #: "" when the unit's level was never said.
+    kind = o.choice((*UNIT_KINDS, ""))
+    active = o.boolean(attribute="is_active")
+    version = o.integer()
+
+    def parent_code(self, unit: Unit) -> str | None:
+        # session.get reads the identity map first: the list loaded the parents already.
+        return db.session.get(Unit, unit.parent_id).code if unit.parent_id else None
 
 
-@routes.get("/units")
+@routes.get("/units", query=(PageQuery, service.UnitQuery), out=page_of(UnitOut))
 def list_units():
+    """Organisation units; filter kind (ministry, province, ...)"""
     page, per_page = page_params()
-    query = (
-        select(Unit).where(Unit.is_active).options(selectinload(Unit.parent)).order_by(Unit.path)
-    )
-    kind = request.args.get("kind")
-    if kind is not None:
-        query = query.where(Unit.kind == kind)
-    return page_json(paginate(query, page, per_page), unit_json)
+    kind = v.parse_query(request.args, service.UnitQuery)["kind"]
+    return page_json(service.list_units(page, per_page, kind), UnitOut)
 
 
-@routes.post("/units")
+@routes.post("/units", body=service.UnitInput, out=UnitOut, status=201)
 def create_unit():
-    unit = service.create_unit(api_user(), body())
-    parent = db.session.get(Unit, unit.parent_id) if unit.parent_id else None
-    return created(unit_json(unit, parent))
+    """Create a unit (admin)
+
+    Without a kind (ministry, province, agency, department, division), the level is read from
+    the name.
+    """
+    return created(UnitOut().dump(service.create_unit(api_user(), body())))

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import ValidationFailed
+from pilotmgr.core.query import Query
 from pilotmgr.core.text import nfc
 from pilotmgr.extensions import db
 from pilotmgr.units.models import UNIT_KINDS, Unit
@@ -78,13 +80,17 @@ def kind_field() -> v.Field:
     return v.custom(convert, {"type": "string", "enum": list(UNIT_KINDS)})
 
 
-def unit_fields() -> dict[str, v.Field]:
-    return {
-        "code": v.text(40, required=True),
-        "name": v.text(255, required=True),
-        "parent": v.lookup(_find_unit, _l("No such unit.")),
-        "kind": kind_field(),
-    }
+class UnitInput(v.Input):
+    code = v.text(40, required=True)
+    name = v.text(255, required=True)
+    parent = v.lookup(_find_unit, _l("No such unit."))
+    kind = kind_field()
+
+
+class UnitQuery(Query):
+    """The units list's filter: one level."""
+
+    kind = v.choice(UNIT_KINDS)
 
 
 def create_unit(actor, data: Mapping) -> Unit:
@@ -94,7 +100,7 @@ def create_unit(actor, data: Mapping) -> Unit:
     """
     if actor is not None:
         require(is_admin(actor), str(_l("Only administrators manage units.")))
-    values = v.parse(data, unit_fields())
+    values = v.parse(data, UnitInput)
     code = values["code"]
     if not CODE_RE.match(code):
         raise ValidationFailed({"code": [str(_l("Letters, digits, '.', '-' and '_' only."))]})
@@ -120,6 +126,16 @@ def create_unit(actor, data: Mapping) -> Unit:
         },
     )
     return unit
+
+
+def list_units(page: int, per_page: int, kind: str | None = None):
+    """A page of the active units in tree order, each with its parent; `kind` keeps one level."""
+    from pilotmgr.core.pagination import paginate
+
+    query = select(Unit).where(Unit.is_active).options(selectinload(Unit.parent))
+    if kind is not None:
+        query = query.where(Unit.kind == kind)
+    return paginate(query.order_by(Unit.path), page, per_page)
 
 
 def all_units() -> list[Unit]:
