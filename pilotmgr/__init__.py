@@ -55,7 +55,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_converters(app)
     register_web(app)
     register_features(app)
-    register_api(app, api_routes())
+    from pilotmgr.auth.service import user_for_token
+
+    register_api(app, api_routes(), token_user=user_for_token)
     from pilotmgr.cli import register_cli
 
     register_cli(app)

@@ -109,8 +109,6 @@ def ok(payload):
 
 @bp.before_request
 def authenticate():
-    from pilotmgr.auth.service import user_for_token
-
     g.api_user = None
     # JSON carries types: a number sent as text is refused here (forms send text).
     g.json_types = True
@@ -127,7 +125,7 @@ def authenticate():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return problem(401, "Unauthorized", "Send 'Authorization: Bearer TOKEN'.")
-    g.api_user = user_for_token(token.strip())
+    g.api_user = current_app.extensions["pilotmgr.token_user"](token.strip())
     if g.api_user is None:
         return problem(401, "Unauthorized", "The token is not valid.")
     return None
@@ -146,9 +144,12 @@ def _is_api() -> bool:
     return request.path.startswith(bp.url_prefix + "/") or request.path == bp.url_prefix
 
 
-def register_api(app: Flask, features: tuple = ()) -> None:
-    """The API blueprint with the features' operations (`features`: each one's `routes`)."""
+def register_api(app: Flask, features: tuple = (), *, token_user=None) -> None:
+    """The API blueprint with the features' operations (`features`: each one's `routes`);
+    `token_user` finds the account of a bearer token (None when it is not valid)."""
     from pilotmgr.api import openapi
+
+    app.extensions["pilotmgr.token_user"] = token_user
 
     for routes in (openapi.routes, *features):
         routes.attach(bp)
