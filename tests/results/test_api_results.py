@@ -9,13 +9,40 @@ from pilotmgr.reminders.models import Notification
 from pilotmgr.results.models import PilotEvaluator
 
 
+def _schema(spec: dict, ref: dict) -> dict:
+    return spec["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+
+
 def test_openapi_describes_retraction_and_evaluators(api):
-    paths = api(None).get("/openapi.json").get_json()["paths"]
-    retraction = paths["/evidence/{id}/retraction"]["post"]
-    assert (
-        "reason" in retraction["requestBody"]["content"]["application/json"]["schema"]["properties"]
-    )
-    assert "/pilots/{id}/evaluators" in paths
+    spec = api(None).get("/openapi.json").get_json()
+    paths = spec["paths"]
+    retraction = paths["/evidence/{evidence_id}/retraction"]["post"]
+    body = _schema(spec, retraction["requestBody"]["content"]["application/json"]["schema"])
+    assert set(body["properties"]) == {"reason"} and body["required"] == ["reason"]
+    evaluators = paths["/pilots/{pilot_id}/evaluators"]["post"]
+    answer = _schema(spec, evaluators["responses"]["201"]["content"]["application/json"]["schema"])
+    assert set(answer["properties"]) == {"pilot_id", "evaluator"}
+
+
+def test_openapi_describes_the_evidence_upload_as_multipart(api):
+    spec = api(None).get("/openapi.json").get_json()
+    upload = spec["paths"]["/pilots/{pilot_id}/evidence"]["post"]
+    (media,) = upload["requestBody"]["content"]
+    assert media == "multipart/form-data"
+    body = _schema(spec, upload["requestBody"]["content"][media]["schema"])
+    assert body["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert body["required"] == ["file"] and {"note", "measurement_id"} <= set(body["properties"])
+    answer = _schema(spec, upload["responses"]["201"]["content"]["application/json"]["schema"])
+    assert "sha256" in answer["properties"]
+
+
+def test_openapi_describes_the_memo_pdf_and_the_comparison(api):
+    spec = api(None).get("/openapi.json").get_json()
+    pdf = spec["paths"]["/memos/{memo_id}.pdf"]["get"]
+    assert set(pdf["responses"]["200"]["content"]) == {"application/pdf"}
+    comparison = spec["paths"]["/challenges/{challenge_id}/comparison"]["get"]
+    answer = _schema(spec, comparison["responses"]["200"]["content"]["application/json"]["schema"])
+    assert set(answer["properties"]) == {"challenge_id", "rule", "candidates"}
 
 
 def test_a_head_names_an_evaluator_through_the_api(bn, api, make):

@@ -21,19 +21,42 @@ TARGET_KEYS = {
 }
 
 
+def _body_fields(spec: dict, operation: dict, media: str = "application/json") -> set[str]:
+    schema = operation["requestBody"]["content"][media]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[1]
+    return set(spec["components"]["schemas"][name]["properties"])
+
+
+def _answer_fields(spec: dict, operation: dict, status: str = "200") -> set[str]:
+    schema = operation["responses"][status]["content"]["application/json"]["schema"]
+    return set(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["properties"])
+
+
 def test_openapi_describes_the_rollout_routes_and_their_fields(api, org):
     spec = api(None).get("/openapi.json").get_json()
-    targets = spec["paths"]["/pilots/{id}/rollout/targets"]
+    targets = spec["paths"]["/pilots/{pilot_id}/rollout/targets"]
     assert set(targets) == {"get", "post"}
-    post = targets["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
-    assert {"unit", "under", "responsible", "due_date", "wave"} <= set(post)
-    patch = spec["paths"]["/rollout-targets/{id}"]["patch"]["requestBody"]["content"]
-    fields = patch["application/json"]["schema"]["properties"]
-    assert {"status", "note", "blocked_reason", "due_date", "version"} <= set(fields)
-    transition = spec["paths"]["/pilots/{id}/transitions"]["post"]["requestBody"]["content"]
-    assert {"decision_number", "decision_date", "regulation"} <= set(
-        transition["application/json"]["schema"]["properties"]
+    assert {"level", "parent", "units", "unit", "under", "responsible", "due_date", "wave"} <= (
+        _body_fields(spec, targets["post"])
     )
+    assert {"page", "per_page"} <= {p["name"] for p in targets["get"]["parameters"]}
+    patch = spec["paths"]["/rollout-targets/{target_id}"]["patch"]
+    fields = _body_fields(spec, patch)
+    assert {"status", "note", "blocked_reason", "due_date", "version"} <= fields
+    assert spec["components"]["schemas"]["TargetChanges"]["required"] == ["version"]
+    assert _answer_fields(spec, patch) == TARGET_KEYS
+    delete = spec["paths"]["/rollout-targets/{target_id}"]["delete"]
+    assert _body_fields(spec, delete) == {"reason"} and "204" in delete["responses"]
+    bulk = spec["paths"]["/pilots/{pilot_id}/rollout/bulk"]["post"]
+    assert _body_fields(spec, bulk) == {"targets", "status", "note"}
+    preview = spec["paths"]["/pilots/{pilot_id}/rollout/preview"]["post"]
+    assert _answer_fields(spec, preview) == {"items", "new", "without_responsible"}
+
+
+def test_openapi_describes_the_rollout_decision_of_a_transition(api, org):
+    spec = api(None).get("/openapi.json").get_json()
+    transition = spec["paths"]["/pilots/{pilot_id}/transitions"]["post"]
+    assert {"decision_number", "decision_date", "regulation"} <= _body_fields(spec, transition)
 
 
 def test_the_list_gives_every_target_with_its_fields(api, org, make):
