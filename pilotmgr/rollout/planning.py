@@ -74,7 +74,7 @@ class Plan:
 
 
 def _codes(value) -> list[str]:
-    if isinstance(value, str):
+    if isinstance(value, str) and not v.json_types():
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(c, str) for c in value):
         raise ValueError(_l("Choose units from the list."))

@@ -69,3 +69,33 @@ def test_api_values_stay_json_numbers(bn, api):
         f"/kpis/{bn.kpi.id}/measurements", json={"value": "12,5", "measured_on": day}
     )
     assert written.status_code == 422 and "value" in written.get_json()["errors"]
+
+
+def test_a_file_uploaded_through_the_api_backs_a_value_named_as_text(bn, api):
+    import io
+
+    from pilotmgr.results.models import Evidence, Measurement
+
+    value = db.session.scalar(select(Measurement).where(Measurement.kpi_id == bn.kpi.id))
+    sent = {"file": (io.BytesIO(b"%PDF-1.4 x"), "so-lieu.pdf"), "note": "Biên bản"}
+    url = f"/pilots/{bn.pilot.id}/evidence"
+    linked = api(bn.lead).post(
+        url, data={**sent, "measurement_id": str(value.id)}, content_type="multipart/form-data"
+    )
+    assert linked.status_code == 201, linked.get_json()
+    answer = linked.get_json()
+    assert set(answer) == {
+        "id",
+        "filename",
+        "size",
+        "sha256",
+        "note",
+        "retracted_at",
+        "retraction_reason",
+    }
+    assert answer["note"] == "Biên bản" and answer["retracted_at"] is None
+    assert db.session.get(Evidence, answer["id"]).measurement_id == value.id
+    unnamed = api(bn.lead).post(url, data={"note": "x"}, content_type="multipart/form-data")
+    assert unnamed.status_code == 422 and unnamed.get_json()["errors"]["file"] == [
+        "Hãy chọn một tệp."
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pilotmgr.extensions import db
+from pilotmgr.rollout.models import RolloutTarget
 from tests.api.conftest import assert_problem
 from tests.rollout.conftest import add_target
 
@@ -117,3 +119,21 @@ def test_bad_bodies_answer_400_or_422_never_500(api, org, make):
         "wave",
     )
     assert_problem(caller.get("/rollout/targets"), 404)
+
+
+def test_json_lists_are_sent_as_lists_of_json_numbers_and_codes(api, org, make):
+    target = add_target(org.pilot, org.bn, org.staff_bn, due=make.days(3))
+    caller = api(org.head)
+    bulk = f"/pilots/{org.pilot.id}/rollout/bulk"
+    for targets in (target.id, [str(target.id)], [f"{target.id}:1"], [{"id": str(target.id)}]):
+        response = caller.post(bulk, json={"targets": targets, "status": "in_progress"})
+        assert_problem(response, 422, "targets")
+    assert db.session.get(RolloutTarget, target.id).status == "planned"
+    done = caller.post(bulk, json={"targets": [{"id": target.id, "version": 1}], "status": "done"})
+    assert done.status_code == 200 and done.get_json()["items"][0]["status"] == "done"
+    plan = {"level": "provinces", "units": "HNI", "due_date": make.days(5).isoformat()}
+    response = caller.post(f"/pilots/{org.pilot.id}/rollout/targets", json=plan)
+    assert_problem(response, 422, "units")
+    added = caller.post(f"/pilots/{org.pilot.id}/rollout/targets", json={**plan, "units": ["HNI"]})
+    assert added.status_code == 201
+    assert [t["unit"] for t in added.get_json()["items"]] == ["HNI"]
