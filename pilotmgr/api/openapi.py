@@ -99,7 +99,7 @@ def _operation(endpoint: str, view, method: str, path_parameters: list[dict]) ->
     if op.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _body(op.body, method)}},
+            "content": {op.body_media: {"schema": _body(op.body, method)}},
         }
     if op.public:
         operation["security"] = []

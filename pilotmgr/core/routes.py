@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 class Operation:
     """What an API operation takes and answers, for its OpenAPI description.
 
-    `body` and `query` are the `Input` schemas the service loads; `out` the schema that dumps
-    the answer (`status`); `produces` other media types than JSON (an export, a PDF);
+    `body` and `query` are the `Input` schemas the service loads (`body_media`: how the body
+    is sent, e.g. multipart/form-data for an upload); `out` the schema that dumps the answer
+    (`status`); `produces` other media types than JSON (an export, a PDF);
     `path` JSON Schemas of path parameters other than ids; `public` needs no token.
     """
 
     body: type | None = None
+    body_media: str = "application/json"
     query: type | tuple[type, ...] | None = None
     out: type | None = None
     status: int = 200
@@ -28,7 +30,7 @@ class Operation:
     public: bool = False
 
 
-_DOC_KEYS = {"body", "query", "out", "status", "produces", "path", "public"}
+_DOC_KEYS = {"body", "body_media", "query", "out", "status", "produces", "path", "public"}
 
 
 class Routes:

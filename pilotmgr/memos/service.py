@@ -24,11 +24,16 @@ from pilotmgr.pilots.permissions import require_visible
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.rollout.models import RolloutTarget
 
-ISSUE_FIELDS = {
-    "kind": v.choice(MEMO_KINDS, required=True),
-    "lang": v.choice(MEMO_LANGS),
-    "reissue_of": v.integer(min_value=1, max_value=v.MAX_ROW_ID),
-}
+
+class IssueInput(v.Input):
+    """A memo's kind and language (the issuer's by default); `reissue_of` names the memo
+    re-issued with the recorded decision filled in."""
+
+    kind = v.choice(MEMO_KINDS, required=True)
+    lang = v.choice(MEMO_LANGS)
+    reissue_of = v.row_ref()
+
+
 #: Where each kind of memo makes sense: what it asks the head to decide.
 KIND_STAGES = {
     "pilot_approval": (Stage.draft, Stage.proposed, Stage.piloting),
@@ -85,7 +90,7 @@ def issue(actor, pilot: Pilot, data: Mapping) -> Memo:
     require_visible(actor, pilot)
     if not can_issue(actor, pilot):
         raise PermissionDenied(str(_l("Only the pilot's owner or a head may issue its memos.")))
-    values = v.parse(data, ISSUE_FIELDS)
+    values = v.parse(data, IssueInput)
     kind, lang = values["kind"], values["lang"] or actor.lang or "vi"
     today = local_today()
     if values["reissue_of"]:

@@ -21,6 +21,41 @@ from pilotmgr.reminders.events import notify
 from pilotmgr.results.models import CRITERIA, CriterionWeights, Evaluation, PilotEvaluator
 
 
+class ScoresInput(v.Input):
+    """The five criteria, each scored 1–5."""
+
+    feasibility = v.integer(1, 5, required=True)
+    effectiveness = v.integer(1, 5, required=True)
+    needs_fit = v.integer(1, 5, required=True)
+    cost = v.integer(1, 5, required=True)
+    scalability = v.integer(1, 5, required=True)
+
+
+def _scores(value) -> Mapping:
+    """The scores object; each criterion is then read with `ScoresInput` (errors by name)."""
+    if not isinstance(value, Mapping):
+        raise ValueError(_l("Expected an object."))
+    return value
+
+
+class EvaluationInput(v.Input):
+    scores = v.custom(
+        _scores,
+        {
+            "type": "object",
+            "properties": {c: {"type": "integer", "minimum": 1, "maximum": 5} for c in CRITERIA},
+            "required": list(CRITERIA),
+        },
+        required=True,
+    )
+    comment = v.prose(5000)
+
+
+class EvaluatorInput(v.Input):
+    #: The e-mail of the person asked to evaluate.
+    evaluator = v.text(255, required=True)
+
+
 def can_evaluate(user, pilot) -> bool:
     if pilot.stage != Stage.evaluating:
         return False
@@ -71,13 +106,12 @@ def criterion_means(evaluations: list[Evaluation]) -> dict[str, Decimal | None]:
 
 def evaluate(actor, pilot: Pilot, data: Mapping) -> Evaluation:
     require_can_evaluate(actor, pilot)
-    scores = data.get("scores")
-    if scores is None:
-        scores = {c: data.get(c) for c in CRITERIA}
-    if not isinstance(scores, Mapping):
-        raise ValidationFailed({"scores": [str(_l("Expected an object."))]})
-    values = v.parse(scores, {c: v.integer(1, 5, required=True) for c in CRITERIA})
-    comment = v.parse(data, {"comment": v.prose(5000)}).get("comment") or ""
+    if "scores" not in data:
+        # The page's form: one field per criterion.
+        data = {"scores": {c: data.get(c) for c in CRITERIA}, "comment": data.get("comment")}
+    given = v.parse(data, EvaluationInput)
+    values = v.parse(given["scores"], ScoresInput)
+    comment = given["comment"] or ""
     found = db.session.scalar(
         select(Evaluation).where(
             Evaluation.pilot_id == pilot.id, Evaluation.evaluator_id == actor.id
@@ -109,9 +143,9 @@ def name_evaluator(actor, pilot: Pilot, who) -> PilotEvaluator:
         has_authority(actor, pilot.unit),
         str(_l("Only heads with authority over the pilot's unit do this.")),
     )
-    email = who.get("evaluator") if isinstance(who, Mapping) else who
+    email = v.parse(who if isinstance(who, Mapping) else {"evaluator": who}, EvaluatorInput)
     user = db.session.scalar(
-        select(User).where(User.email == str(email or "").strip().lower(), User.is_active_account)
+        select(User).where(User.email == email["evaluator"].strip().lower(), User.is_active_account)
     )
     if user is None:
         raise ValidationFailed({"evaluator": [str(_l("No such user."))]})

@@ -72,18 +72,54 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def _upload(value):
+    """An uploaded file (a multipart part with a file name); its content is checked later."""
+    if not getattr(value, "filename", "") or not hasattr(value, "read"):
+        raise ValueError(_l("Choose a file."))
+    return value
+
+
+def _value_number(value) -> int:
+    number = v.row_id(value) if isinstance(value, str | int) else None
+    if number is None:
+        raise ValueError(_l("No such value of this pilot."))
+    return number
+
+
+class EvidenceInput(v.Input):
+    """A file backing the pilot's results (multipart), what it shows, the value it backs."""
+
+    file = v.custom(
+        _upload,
+        {"type": "string", "format": "binary"},
+        required=True,
+        error_messages={"required": _l("Choose a file."), "null": _l("Choose a file.")},
+    )
+    note = v.prose(2000)
+    # Sent as text in a multipart body: a whole number, read as forms are.
+    measurement_id = v.custom(
+        _value_number, {"type": "integer", "minimum": 1, "maximum": v.MAX_ROW_ID}
+    )
+
+
+class RetractionInput(v.Input):
+    reason = v.prose(2000, required=True)
+
+
 def add_evidence(actor, pilot, file, note: str = "", measurement_id=None) -> Evidence:
     require(can_record(actor, pilot), str(_l("You may not add evidence to this pilot.")))
+    values = v.parse({"file": file, "note": note, "measurement_id": measurement_id}, EvidenceInput)
     measurement = None
-    if measurement_id not in (None, ""):
-        from pilotmgr.core.validate import row_id
-
-        number = row_id(measurement_id)
-        measurement = db.session.get(Measurement, number) if number else None
+    if values["measurement_id"] is not None:
+        measurement = db.session.get(Measurement, values["measurement_id"])
         if measurement is None or measurement.kpi_id not in {k.id for k in pilot.kpis}:
             raise ValidationFailed({"measurement_id": [str(_l("No such value of this pilot."))]})
     return save_file(
-        actor, pilot, file, note, measurement_id=measurement.id if measurement else None
+        actor,
+        pilot,
+        values["file"],
+        values["note"] or "",
+        measurement_id=measurement.id if measurement else None,
     )
 
 
@@ -247,7 +283,7 @@ def retract_evidence(actor, found: Evidence, pilot, data) -> Evidence:
             str(_l("The pilot's record is final: its files can no longer be retracted."))
         )
     require(can_retract(actor, found, pilot), str(_l("You may not retract this file.")))
-    reason = v.parse(data, {"reason": v.prose(2000, required=True)})["reason"]
+    reason = v.parse(data, RetractionInput)["reason"]
     found.retracted_at, found.retracted_by_id = now(), actor.id
     found.retraction_reason = reason
     db.session.flush()

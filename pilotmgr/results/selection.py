@@ -157,6 +157,81 @@ def comparison_chart(candidates: list[Candidate]) -> str:
     )
 
 
+FORMULA_LENGTH = 2000
+
+
+def _ids(raw) -> list[int]:
+    """The ticked pilots: a JSON list of ids (a form sends their numbers as text)."""
+    if v.json_types():
+        if not isinstance(raw, list) or any(
+            isinstance(i, bool) or not isinstance(i, int) for i in raw
+        ):
+            raise ValueError(_l("Pilot numbers only."))
+        items = raw
+    else:
+        items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+    ids = [v.row_id(i) for i in items if str(i).strip()]
+    if None in ids:
+        # "²", 1.5, true or a number no pilot can have: not a pilot number.
+        raise ValueError(_l("Pilot numbers only."))
+    return list(dict.fromkeys(ids))
+
+
+def _formula(text) -> str:
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise ValueError(_l("Must be text."))
+    if len(text) > FORMULA_LENGTH:
+        raise ValueError(_l("At most %(n)s characters.", n=FORMULA_LENGTH))
+    return v.multi_line(text.strip())
+
+
+def _formula_texts(raw) -> str | dict[int, str]:
+    """One success formula for every selected pilot, or {pilot id: its formula}."""
+    if not isinstance(raw, Mapping):
+        return _formula(raw)
+    found = {}
+    for key, text in raw.items():
+        number = v.row_id(key)
+        if number is None:
+            raise ValueError(_l("Pilot numbers only."))
+        if formula := _formula(text):
+            found[number] = formula
+    return found
+
+
+_FORMULA = {"type": "string", "maxLength": FORMULA_LENGTH}
+
+
+class SelectionInput(v.Input):
+    """One decision over a challenge's candidates under evaluation."""
+
+    selected = v.custom(
+        _ids,
+        {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": v.MAX_ROW_ID}},
+        required=True,
+    )
+    others = v.choice(("not_selected", "extend"), required=True)
+    rationale = v.prose(10_000, required=True)
+    success_formula = v.custom(
+        _formula_texts,
+        {
+            "oneOf": [
+                _FORMULA,
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": "^[1-9][0-9]{0,9}$"},
+                    "additionalProperties": {**_FORMULA, "type": ["string", "null"]},
+                },
+                {"type": "null"},
+            ]
+        },
+    )
+    lessons = v.prose(10_000)
+    new_end_date = v.iso_date()
+
+
 @dataclass
 class SelectionPlan:
     """What one selection decision will do, checked and ready to apply (nothing moved yet)."""
@@ -177,17 +252,9 @@ def plan_selection(actor, challenge: Challenge, data: Mapping) -> SelectionPlan:
     """Check a selection as `select_pilots` would, changing nothing (for the confirmation page)."""
     if actor.role not in (Role.head, Role.admin):
         raise PermissionDenied(str(_l("Only heads and administrators do this.")))
-    values = v.parse(
-        data,
-        {
-            "others": v.choice(("not_selected", "extend"), required=True),
-            "rationale": v.prose(10_000, required=True),
-            "lessons": v.prose(10_000),
-            "new_end_date": v.iso_date(),
-        },
-    )
-    selected_ids = _ids(data.get("selected"))
-    formulas = _formulas(data.get("success_formula"), selected_ids)
+    values = v.parse(data, SelectionInput)
+    selected_ids = values["selected"]
+    formulas = _formulas(values["success_formula"], selected_ids)
     candidates = list(
         db.session.scalars(
             select(Pilot)
@@ -287,7 +354,7 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
         if pilot.id in selected_ids:
             pilot.success_formula = plan.formulas[pilot.id]
         pilot.lessons = plan.lessons or pilot.lessons
-        transition(actor, pilot, move, announce=False)
+        transition(actor, pilot, _as_input(move), announce=False)
     decision = Selection(
         challenge_id=challenge.id,
         decided_by_id=actor.id,
@@ -312,6 +379,11 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
         )
     _tell_owners(actor, plan, decision)
     return decision
+
+
+def _as_input(move: dict) -> dict:
+    """A move as a transition's input: a date as ISO text, which the API and forms both read."""
+    return {k: x.isoformat() if isinstance(x, date) else x for k, x in move.items()}
 
 
 def _tell_owners(actor, plan: SelectionPlan, decision: Selection) -> None:
@@ -357,27 +429,12 @@ def _check_all(actor, moves) -> None:
         raise GuardFailed(problems)
 
 
-def _ids(raw) -> list[int]:
-    if raw in (None, ""):
-        return []
-    items = raw if isinstance(raw, list) else str(raw).split(",")
-    ids = [v.row_id(i) for i in items if str(i).strip()]
-    if None in ids:
-        # "²", 1.5, true or a number no pilot can have: not a pilot number.
-        raise ValidationFailed({"selected": [str(_l("Pilot numbers only."))]})
-    return list(dict.fromkeys(ids))
-
-
-def _formulas(raw, selected_ids: list[int]) -> dict[int, str]:
-    """One text for all selected pilots, or {pilot id: text}."""
-    if isinstance(raw, Mapping):
-        found = {}
-        for key, text in raw.items():
-            if (n := v.row_id(key)) and isinstance(text, str) and text.strip():
-                found[n] = v.multi_line(text.strip())[:2000]
-        return found
-    if isinstance(raw, str) and raw.strip():
-        return {i: v.multi_line(raw.strip())[:2000] for i in selected_ids}
+def _formulas(given: str | dict | None, selected_ids: list[int]) -> dict[int, str]:
+    """{pilot id: text}: as sent, or one text for all selected pilots."""
+    if isinstance(given, dict):
+        return given
+    if given:
+        return {i: given for i in selected_ids}
     return {}
 
 

@@ -82,6 +82,24 @@ def require_head(user, pilot) -> None:
 # --- measurements ---------------------------------------------------------------------------
 
 
+class MeasurementInput(v.Input):
+    """A KPI value as measured on a day; `corrects` names the earlier value it replaces."""
+
+    value = v.decimal(required=True)
+    measured_on = v.iso_date(required=True)
+    note = v.prose(2000)
+    corrects = v.row_ref()
+    reason = v.prose(2000)
+
+
+class ReviewInput(v.Input):
+    """Approve a submitted value, or reject it with a reason; `version` if the caller read it."""
+
+    decision = v.choice(("approve", "reject"), required=True)
+    comment = v.prose(2000)
+    version = v.row_ref()
+
+
 def get_kpi(user, kpi_id) -> tuple[Kpi, Pilot]:
     kpi = db.session.get(Kpi, n) if (n := v.row_id(kpi_id)) else None
     pilot = db.session.get(Pilot, kpi.pilot_id) if kpi else None
@@ -92,16 +110,7 @@ def get_kpi(user, kpi_id) -> tuple[Kpi, Pilot]:
 
 def record_measurement(actor, kpi: Kpi, pilot: Pilot, data: Mapping) -> Measurement:
     require_can_record(actor, pilot)
-    values = v.parse(
-        data,
-        {
-            "value": v.decimal(required=True),
-            "measured_on": v.iso_date(required=True),
-            "note": v.prose(2000),
-            "corrects": v.integer(1, v.MAX_ROW_ID),
-            "reason": v.prose(2000),
-        },
-    )
+    values = v.parse(data, MeasurementInput)
     if values["measured_on"] > local_today():
         raise ValidationFailed(
             {"measured_on": [str(_l("A value cannot be measured in the future."))]}
@@ -175,11 +184,9 @@ def get_measurement(user, measurement_id) -> tuple[Measurement, Kpi, Pilot]:
 
 def review_measurement(actor, found: Measurement, kpi: Kpi, pilot: Pilot, data: Mapping):
     require_can_review(actor, pilot, found)
-    if data.get("version") not in (None, ""):
-        check_version(found, data["version"])
-    values = v.parse(
-        data, {"decision": v.choice(("approve", "reject"), required=True), "comment": v.prose(2000)}
-    )
+    values = v.parse(data, ReviewInput)
+    if values["version"] is not None:
+        check_version(found, values["version"])
     if values["decision"] == "reject" and not values.get("comment"):
         raise ValidationFailed({"comment": [str(_l("Say why the value is rejected."))]})
     if found.status != "submitted":

@@ -20,7 +20,11 @@ from pilotmgr.rollout.service import record_status, set_status
 
 def _target_ids(value) -> list[tuple[int, int | None]]:
     """Ticked targets: ids, or {"id", "version"} objects, or "id:version" strings."""
-    if isinstance(value, str | int) and not isinstance(value, bool):
+    if v.json_types():
+        # JSON: a list of ids or {"id", "version"} objects, numbers as JSON numbers.
+        if not isinstance(value, list) or not all(map(_json_target, value)):
+            raise ValueError(_l("Tick the targets to update."))
+    elif isinstance(value, str | int) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list | tuple):
         raise ValueError(_l("Tick the targets to update."))
@@ -38,23 +42,47 @@ def _target_ids(value) -> list[tuple[int, int | None]]:
     return list(dict.fromkeys(found))
 
 
-def bulk_fields() -> dict[str, v.Field]:
-    return {
-        "targets": v.custom(
-            _target_ids,
-            {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}},
-                    "required": ["id"],
-                },
+def _json_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_target(item) -> bool:
+    if isinstance(item, dict):
+        version = item.get("version")
+        return _json_number(item.get("id")) and (version is None or _json_number(version))
+    return _json_number(item)
+
+
+class BulkInput(v.Input):
+    """The ticked targets (ids, or {id, version}), one status, one note (the reason when
+    blocking)."""
+
+    targets = v.custom(
+        _target_ids,
+        {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {"type": "integer", "minimum": 1, "maximum": v.MAX_ROW_ID},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer", "minimum": 1, "maximum": v.MAX_ROW_ID},
+                            "version": {
+                                "type": ["integer", "null"],
+                                "minimum": 1,
+                                "maximum": v.MAX_ROW_ID,
+                            },
+                        },
+                        "required": ["id"],
+                    },
+                ]
             },
-            required=True,
-        ),
-        "status": v.choice(TARGET_STATUSES, required=True),
-        "note": v.prose(10_000),
-    }
+        },
+        required=True,
+    )
+    status = v.choice(TARGET_STATUSES, required=True)
+    note = v.prose(10_000)
 
 
 def bulk_update(actor, pilot: Pilot, data: Mapping) -> list[RolloutTarget]:
@@ -64,7 +92,7 @@ def bulk_update(actor, pilot: Pilot, data: Mapping) -> list[RolloutTarget]:
     refused unit and why, and nothing changes. The note is the reason when blocking.
     Returns the targets that changed (one history entry names all of them).
     """
-    values = v.parse(data, bulk_fields())
+    values = v.parse(data, BulkInput)
     status, note = values["status"], (values["note"] or "").strip()
     wanted = values["targets"]
     rows = db.session.scalars(

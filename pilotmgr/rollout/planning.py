@@ -74,33 +74,39 @@ class Plan:
 
 
 def _codes(value) -> list[str]:
-    if isinstance(value, str):
+    if isinstance(value, str) and not v.json_types():
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(c, str) for c in value):
         raise ValueError(_l("Choose units from the list."))
     return list(dict.fromkeys(c.strip() for c in value if c.strip()))
 
 
-def plan_fields() -> dict[str, v.Field]:
-    def level(value):
-        if value not in LEVELS:
-            raise ValueError(_l("Choose a level from the list."))
-        return value
+def _level(value) -> str:
+    if value not in LEVELS:
+        raise ValueError(_l("Choose a level from the list."))
+    return value
 
-    return {
-        "level": v.custom(level, {"type": "string", "enum": list(LEVELS)}),
-        "parent": v.lookup(find_unit, _l("No such unit.")),
-        "under": v.lookup(find_unit, _l("No such unit.")),
-        "unit": v.lookup(find_unit, _l("No such unit.")),
-        "responsible": v.lookup(find_user, _l("No such user.")),
-        "due_date": v.iso_date(required=True),
-        "wave": v.integer(1, 99),
-        "units": v.custom(_codes, {"type": "array", "items": {"type": "string"}}),
-    }
+
+class PlanInput(v.Input):
+    """Which units (a level, or as before `unit` alone or `under` a unit), by when, in which
+    wave, who answers for them; `units`: the codes kept from the preview (all when absent)."""
+
+    level = v.custom(_level, {"type": "string", "enum": list(LEVELS)})
+    parent = v.lookup(find_unit, _l("No such unit."))
+    under = v.lookup(find_unit, _l("No such unit."))
+    unit = v.lookup(find_unit, _l("No such unit."))
+    responsible = v.lookup(find_user, _l("No such user."))
+    due_date = v.iso_date(required=True)
+    wave = v.integer(1, 99)
+    units = v.custom(_codes, {"type": "array", "items": {"type": "string"}})
+
+
+class RemovalInput(v.Input):
+    reason = v.prose(2_000, required=True)
 
 
 def _parse(data: Mapping) -> dict:
-    values = v.parse(data, plan_fields())
+    values = v.parse(data, PlanInput)
     if values["level"] is None:
         # The API's first form: `unit` alone, or `under` for every unit directly under it.
         if values["under"] is not None and values["unit"] is None:
@@ -279,7 +285,7 @@ def remove_target(actor, target: RolloutTarget, data: Mapping) -> None:
     """Take a target that has not started out of the plan, with a reason, on record."""
     pilot = target.pilot
     require_planner(actor, pilot)
-    values = v.parse(data, {"reason": v.prose(2_000, required=True)})
+    values = v.parse(data, RemovalInput)
     refusal = why_not_removable(target)
     if refusal:
         raise ValidationFailed({"reason": [refusal]})

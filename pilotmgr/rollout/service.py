@@ -36,15 +36,17 @@ STATUS_LABELS = {
 TARGET_AUDITED = ("status", "note", "blocked_reason", "due_date", "wave")
 
 
-def update_fields() -> dict[str, v.Field]:
-    return {
-        "status": v.choice(TARGET_STATUSES),
-        "note": v.prose(10_000),
-        "blocked_reason": v.prose(2_000),
-        "due_date": v.iso_date(),
-        "responsible": v.lookup(find_user, _l("No such user.")),
-        "wave": v.integer(1, 99),
-    }
+class TargetChanges(v.Input):
+    """A target's progress (status, note, why blocked) and plan (due date, responsible, wave:
+    planners only), from the version the caller read."""
+
+    status = v.choice(TARGET_STATUSES)
+    note = v.prose(10_000)
+    blocked_reason = v.prose(2_000)
+    due_date = v.iso_date()
+    responsible = v.lookup(find_user, _l("No such user."))
+    wave = v.integer(1, 99)
+    version = v.version()
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -147,7 +149,7 @@ def update_target(actor, target: RolloutTarget, data: Mapping) -> RolloutTarget:
         may_report or may_plan,
         str(_l("Only the target unit and heads over the pilot may update this target.")),
     )
-    values = v.parse(data, update_fields(), partial=True)
+    values = v.parse(data, TargetChanges, partial=True)
     reports = any(k in values for k in ("status", "note", "blocked_reason"))
     plans = any(k in values for k in PLANNING_FIELDS)
     if _changes_planning(target, values) or (plans and not reports):
@@ -160,7 +162,7 @@ def update_target(actor, target: RolloutTarget, data: Mapping) -> RolloutTarget:
             may_report,
             str(_l("Only the target unit and heads over the pilot may update this target.")),
         )
-    check_version(target, data.get("version"))
+    check_version(target, values["version"])
     status = values.get("status") or target.status
     opened = target.wave <= pilot.rollout_open_wave or has_authority(actor, pilot.unit)
     if status != target.status and not opened:

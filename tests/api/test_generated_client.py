@@ -27,6 +27,9 @@ def generated(app, tmp_path, monkeypatch):
     """The generated package (imported), and the generator's output."""
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     (tmp_path / "openapi.json").write_text(json.dumps(document), encoding="utf-8")
+    # The generator reads only JSON, text and octet-stream answers: a PDF (a memo) is bytes.
+    config = {"content_type_overrides": {"application/pdf": "application/octet-stream"}}
+    (tmp_path / "generator.json").write_text(json.dumps(config), encoding="utf-8")
     run = subprocess.run(
         [
             str(GENERATOR),
@@ -37,6 +40,8 @@ def generated(app, tmp_path, monkeypatch):
             str(tmp_path / "pilotmgr_client"),
             "--meta",
             "none",
+            "--config",
+            str(tmp_path / "generator.json"),
         ],
         capture_output=True,
         text=True,
