@@ -30,9 +30,10 @@ def test_openapi_describes_the_rollout_routes_and_their_fields(api, org):
     patch = spec["paths"]["/rollout-targets/{id}"]["patch"]["requestBody"]["content"]
     fields = patch["application/json"]["schema"]["properties"]
     assert {"status", "note", "blocked_reason", "due_date", "version"} <= set(fields)
-    transition = spec["paths"]["/pilots/{id}/transitions"]["post"]["requestBody"]["content"]
+    transition = spec["paths"]["/pilots/{pilot_id}/transitions"]["post"]["requestBody"]["content"]
+    ref = transition["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert {"decision_number", "decision_date", "regulation"} <= set(
-        transition["application/json"]["schema"]["properties"]
+        spec["components"]["schemas"][ref]["properties"]
     )
 
 
