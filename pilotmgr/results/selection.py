@@ -287,6 +287,9 @@ def select_pilots(actor, challenge: Challenge, data: Mapping) -> Selection:
         if pilot.id in selected_ids:
             pilot.success_formula = plan.formulas[pilot.id]
         pilot.lessons = plan.lessons or pilot.lessons
+        # As a request sends it: the new end date as ISO text.
+        if move.get("new_end_date"):
+            move = move | {"new_end_date": move["new_end_date"].isoformat()}
         transition(actor, pilot, move, announce=False)
     decision = Selection(
         challenge_id=challenge.id,
