@@ -145,7 +145,7 @@ def _pilot_data(cells: dict) -> dict:
 
 def _check_pilot(user, row: Row, data: dict) -> None:
     try:
-        values = v.parse(data, pilots.pilot_fields())
+        values = v.parse(data, pilots.PilotInput)
     except ValidationFailed as exc:
         row.errors += _messages(exc)
         return
@@ -213,9 +213,9 @@ def plan(user, filename: str, data: bytes) -> Plan:
         else:
             row.data = _kpi_data(cells) if kind == "kpi" else _task_data(cells)
             _check_days(row, kind)
-            fields = pilots.kpi_fields() if kind == "kpi" else tasks.task_fields()
+            schema = pilots.KpiInput if kind == "kpi" else tasks.TaskInput
             try:
-                values = v.parse(row.data, fields)
+                values = v.parse(row.data, schema)
                 if kind == "kpi":
                     pilots._check_kpi_range(values)  # the same check add_kpi makes at commit
             except ValidationFailed as exc:

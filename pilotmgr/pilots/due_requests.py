@@ -26,6 +26,16 @@ from pilotmgr.reminders.events import notify
 DECISIONS = ("approve", "decline")
 
 
+class DueRequestInput(v.Input):
+    new_due_date = v.iso_date(required=True)
+    reason = v.prose(2000, required=True)
+
+
+class DueDecisionInput(v.Input):
+    decision = v.choice(DECISIONS, required=True)
+    comment = v.prose(2000)
+
+
 def pending_requests(*, pilot_id: int | None = None, assignee_id: int | None = None) -> dict:
     """Task id → the request waiting for a decision on it (at most one per task), for the
     tasks of one pilot or of one assignee: one query, however many tasks."""
@@ -78,10 +88,7 @@ def request_due_date(actor, task: Task, data: Mapping) -> TaskDueRequest:
         )
     if not task.is_open:
         raise ValidationFailed({"new_due_date": [str(_l("This task is no longer open."))]})
-    values = v.parse(
-        data,
-        {"new_due_date": v.iso_date(required=True), "reason": v.prose(2000, required=True)},
-    )
+    values = v.parse(data, DueRequestInput)
     new_due = values["new_due_date"]
     if new_due == task.due_date:
         raise ValidationFailed({"new_due_date": [str(_l("That is the current due date."))]})
@@ -147,9 +154,7 @@ def decide_due_request(actor, found: TaskDueRequest, data: Mapping) -> TaskDueRe
         can_edit_pilot(actor, pilot),
         str(_l("Only the pilot's owner or a head with authority decides on a new due date.")),
     )
-    values = v.parse(
-        data, {"decision": v.choice(DECISIONS, required=True), "comment": v.prose(2000)}
-    )
+    values = v.parse(data, DueDecisionInput)
     if found.status != "pending":
         raise ValidationFailed({"decision": [str(_l("This request was already decided."))]})
     if not task.is_open:
@@ -159,7 +164,8 @@ def decide_due_request(actor, found: TaskDueRequest, data: Mapping) -> TaskDueRe
     found.decided_by_id, found.decided_at, found.decision_comment = actor.id, now(), comment
     if found.status == "approved":
         reason = f"{found.reason} — {comment}" if comment else found.reason
-        change = {"due_date": found.new_due_date, "due_change_reason": reason}
+        # As an API request sends it: the date as ISO text.
+        change = {"due_date": found.new_due_date.isoformat(), "due_change_reason": reason}
         update_task(actor, task, change | {"version": task.version})
         return found
     db.session.flush()

@@ -6,6 +6,7 @@ Tasks have their own module, `pilotmgr.pilots.tasks`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -15,17 +16,18 @@ from pilotmgr.auth.models import Role, User
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
 from pilotmgr.core.authority import has_authority, require
-from pilotmgr.core.clock import local_today
+from pilotmgr.core.clock import local_today, local_zone
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from pilotmgr.core.pagination import Page
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
-from pilotmgr.pilots.lifecycle import FINISHED
+from pilotmgr.pilots.lifecycle import FINISHED, STAGES
 from pilotmgr.pilots.models import (
     DIRECTIONS,
     Challenge,
     Kpi,
     Pilot,
+    Programme,
     Task,
 )
 from pilotmgr.pilots.permissions import (
@@ -49,6 +51,8 @@ PILOT_AUDITED = (
     "partner",
 )
 KPI_AUDITED = ("name", "unit", "baseline", "target", "direction")
+#: A stage unchanged for longer than ten years is not "stuck", it is a typing slip.
+MAX_STUCK_DAYS = 3650
 
 
 def find_unit(code: str) -> Unit | None:
@@ -65,27 +69,97 @@ def find_challenge(value: str) -> Challenge | None:
     return db.session.get(Challenge, n) if (n := v.row_id(value)) else None
 
 
-def pilot_fields() -> dict[str, v.Field]:
-    return {
-        "title": v.text(255, required=True),
-        "summary": v.prose(10_000),
-        "challenge_id": v.id_lookup(find_challenge, _l("No such challenge.")),
-        "unit": v.lookup(find_unit, _l("No such unit."), required=True),
-        "owner": v.lookup(find_user, _l("No such user."), required=True),
-        "start_date": v.iso_date(),
-        "end_date": v.iso_date(),
-        "budget": v.decimal(min_value=0),
-        "partner": v.text(255),
-    }
+def find_programme(value: str) -> Programme | None:
+    return db.session.get(Programme, n) if (n := v.row_id(value)) else None
 
 
-def kpi_fields() -> dict[str, v.Field]:
+class PilotInput(v.Input):
+    """A pilot's terms, from the pilot form, an imported row or the API."""
+
+    title = v.text(255, required=True)
+    summary = v.prose(10_000)
+    challenge_id = v.id_lookup(find_challenge, _l("No such challenge."))
+    unit = v.lookup(find_unit, _l("No such unit."), required=True)
+    owner = v.lookup(find_user, _l("No such user."), required=True)
+    start_date = v.iso_date()
+    end_date = v.iso_date()
+    budget = v.decimal(min_value=0)
+    partner = v.text(255)
+
+
+class PilotChanges(PilotInput):
+    version = v.version()
+    #: Why, on record with the change.
+    comment = v.prose(10_000)
+
+
+class KpiInput(v.Input):
+    name = v.text(255, required=True)
+    unit = v.text(40)
+    baseline = v.decimal()
+    target = v.decimal()
+    direction = v.choice(DIRECTIONS, required=True)
+
+
+class KpiChanges(KpiInput):
+    version = v.version()
+    #: Why, on record; needed when a fixed threshold changes.
+    comment = v.prose(10_000)
+
+
+class KpiRemovalQuery(v.Input):
+    """`?version=` guards a stale read."""
+
+    version = v.integer(1, v.MAX_ROW_ID)
+
+
+class KpiRemoval(KpiRemovalQuery):
+    """What a removal may say (the query's version, or the same in a JSON body): the comment
+    is on record."""
+
+    comment = v.prose(10_000)
+
+
+class PilotQuery(v.Input):
+    """The pilot list's filters (the leaders' dashboard links with stuck, overdue, pending)."""
+
+    stage = v.choice(STAGES)
+    unit = v.lookup(find_unit, _l("No such unit."))
+    owner = v.lookup(find_user, _l("No such user."))
+    challenge = v.id_lookup(find_challenge, _l("No such challenge."))
+    programme = v.id_lookup(find_programme, _l("No such programme."))
+    q = v.text(200)
+    #: Unfinished pilots whose stage has not changed for `stuck_days` (default from settings).
+    stuck = v.boolean()
+    stuck_days = v.integer(1, MAX_STUCK_DAYS)
+    #: Pilots with an open task past its due date.
+    overdue = v.boolean()
+    #: Pilots with a measurement waiting for review.
+    pending = v.boolean()
+
+
+def stuck_before(days: int | None = None) -> datetime:
+    """The moment before which an unchanged stage counts as stuck: `days` local days ago."""
+    from flask import current_app
+
+    days = days or current_app.config["PILOTMGR_STUCK_DAYS"]
+    midnight = datetime.combine(today(), time(), tzinfo=local_zone())
+    return midnight - timedelta(days=max(1, min(days, MAX_STUCK_DAYS)))
+
+
+def list_filters(data: Mapping) -> dict:
+    """`pilot_list_query`'s filters from a query string (PilotQuery), or ValidationFailed."""
+    values = v.parse_query(data, PilotQuery)
     return {
-        "name": v.text(255, required=True),
-        "unit": v.text(40),
-        "baseline": v.decimal(),
-        "target": v.decimal(),
-        "direction": v.choice(DIRECTIONS, required=True),
+        "stage": values["stage"],
+        "unit": values["unit"],
+        "owner": values["owner"],
+        "challenge": values["challenge"],
+        "programme": values["programme"],
+        "q": values["q"] or "",
+        "stuck_before": stuck_before(values["stuck_days"]) if values["stuck"] else None,
+        "overdue_on": today() if values["overdue"] else None,
+        "pending_review": bool(values["pending"]),
     }
 
 
@@ -254,7 +328,7 @@ def _apply_pilot_values(pilot: Pilot, values: Mapping) -> None:
 
 
 def create_pilot(actor, data: Mapping) -> Pilot:
-    values = v.parse(data, pilot_fields())
+    values = v.parse(data, PilotInput)
     require(
         can_create_pilot(actor, values["unit"]),
         str(_l("You may register pilots only in your own unit or below it.")),
@@ -278,8 +352,9 @@ def create_pilot(actor, data: Mapping) -> Pilot:
 
 def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
     require(can_edit_pilot(actor, pilot))
-    check_version(pilot, data.get("version"))
-    values = v.parse(data, pilot_fields(), partial=True)
+    values = v.parse(data, PilotChanges, partial=True)
+    check_version(pilot, values.pop("version"))
+    comment = values.pop("comment", None) or ""
     if "unit" in values and values["unit"].id != pilot.unit_id:
         require(
             can_create_pilot(actor, values["unit"]),
@@ -297,7 +372,7 @@ def update_pilot(actor, pilot: Pilot, data: Mapping) -> Pilot:
         after=audit.snapshot(pilot, PILOT_AUDITED),
         pilot_id=pilot.id,
         unit_code=pilot.unit.code,
-        comment=v.multi_line(str(data.get("comment") or "")),
+        comment=comment,
     )
     return pilot
 
@@ -328,7 +403,7 @@ def _check_kpi_range(values: Mapping, kpi: Kpi | None = None) -> None:
 
 def add_kpi(actor, pilot: Pilot, data: Mapping) -> Kpi:
     require(can_edit_pilot(actor, pilot))
-    values = v.parse(data, kpi_fields())
+    values = v.parse(data, KpiInput)
     values["unit"] = values["unit"] or ""
     _check_kpi_range(values)
     kpi = Kpi(pilot_id=pilot.id, **values)
@@ -349,7 +424,7 @@ def add_kpi(actor, pilot: Pilot, data: Mapping) -> Kpi:
 FROZEN_KPI_FIELDS = ("baseline", "target", "direction")
 
 
-def _check_frozen_thresholds(actor, kpi: Kpi, pilot: Pilot, values: dict, data: Mapping) -> None:
+def _check_frozen_thresholds(actor, kpi: Kpi, pilot: Pilot, values: dict, comment: str) -> None:
     if pilot.stage in (Stage.draft, Stage.proposed):
         return
     changed = [k for k in FROZEN_KPI_FIELDS if k in values and values[k] != getattr(kpi, k)]
@@ -359,19 +434,20 @@ def _check_frozen_thresholds(actor, kpi: Kpi, pilot: Pilot, values: dict, data: 
         has_authority(actor, pilot.unit),
         str(_l("Targets are fixed once the pilot starts; only a head may change them.")),
     )
-    if not str(data.get("comment") or "").strip():
+    if not comment.strip():
         raise ValidationFailed({"comment": [str(_l("Say why a fixed target changes."))]})
 
 
 def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
     pilot = db.session.get(Pilot, kpi.pilot_id)
     require(can_edit_pilot(actor, pilot))
-    check_version(kpi, data.get("version"))
-    values = v.parse(data, kpi_fields(), partial=True)
+    values = v.parse(data, KpiChanges, partial=True)
+    check_version(kpi, values.pop("version"))
+    comment = values.pop("comment", None) or ""
     if "unit" in values:
         values["unit"] = values["unit"] or ""
     _check_kpi_range(values, kpi)
-    _check_frozen_thresholds(actor, kpi, pilot, values, data)
+    _check_frozen_thresholds(actor, kpi, pilot, values, comment)
     before = audit.snapshot(kpi, KPI_AUDITED)
     for key, value in values.items():
         setattr(kpi, key, value)
@@ -386,7 +462,7 @@ def update_kpi(actor, kpi: Kpi, data: Mapping) -> Kpi:
             pilot_id=pilot.id,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
-            comment=v.multi_line(str(data.get("comment") or "")),
+            comment=comment,
             unit_code=pilot.unit.code,
         )
     return kpi
@@ -398,9 +474,9 @@ def delete_kpi(actor, kpi: Kpi, data: Mapping | None = None) -> None:
 
     pilot = db.session.get(Pilot, kpi.pilot_id)
     require(can_edit_pilot(actor, pilot))
-    data = data or {}
-    if data.get("version") not in (None, ""):
-        check_version(kpi, data["version"])
+    values = v.parse(data or {}, KpiRemoval)
+    if values["version"] is not None:
+        check_version(kpi, values["version"])
     if pilot.stage != Stage.draft:
         raise Conflict(
             str(_l("A KPI can be deleted only while the pilot is a draft; correct it instead."))
@@ -413,7 +489,7 @@ def delete_kpi(actor, kpi: Kpi, data: Mapping | None = None) -> None:
         action="delete",
         pilot_id=pilot.id,
         before=audit.snapshot(kpi, KPI_AUDITED),
-        comment=v.multi_line(str(data.get("comment") or "")),
+        comment=values["comment"] or "",
         unit_code=pilot.unit.code,
     )
     db.session.delete(kpi)

@@ -42,22 +42,49 @@ TASK_AUDITED = (
     "status",
     "completion_note",
 )
-#: What an assignee who does not edit the pilot may send: the progress of the work, not its terms.
-ASSIGNEE_KEYS = frozenset({"status", "completion_note", "version", "comment"})
 #: The statuses an assignee moves their task between; cancelling is the editors' decision.
 ASSIGNEE_STATUSES = ("todo", "in_progress", "done")
 
 
-def task_fields() -> dict[str, v.Field]:
+class TaskInput(v.Input):
     """A task's terms: what, how, who, priority, by when, and the product expected."""
-    return {
-        "title": v.text(255, required=True),
-        "how": v.prose(10_000),
-        "assignee": v.lookup(find_user, _l("No such user.")),
-        "priority": v.choice(PRIORITIES),
-        "due_date": v.iso_date(),
-        "deliverable": v.prose(10_000),
-    }
+
+    title = v.text(255, required=True)
+    how = v.prose(10_000)
+    assignee = v.lookup(find_user, _l("No such user."))
+    priority = v.choice(PRIORITIES)
+    due_date = v.iso_date()
+    deliverable = v.prose(10_000)
+
+
+class TaskProgress(v.Input):
+    """What the assignee changes: the progress of the work, not its terms."""
+
+    status = v.choice(TASK_STATUSES)
+    #: What was delivered (needed for done where a deliverable is named).
+    completion_note = v.prose(10_000)
+    comment = v.prose(10_000)
+    version = v.version()
+
+
+#: What an assignee who does not edit the pilot may send: the progress of the work, not its terms.
+ASSIGNEE_KEYS = frozenset(TaskProgress._declared_fields)
+
+
+class TaskChanges(TaskProgress, TaskInput):
+    """What the pilot's editors change: the terms too, a new due date with its reason, and
+    cancelling (status cancelled) with a reason."""
+
+    due_change_reason = v.prose(2000)
+    reason = v.prose(2000)
+
+
+class _DueDate(v.Input):
+    due_date = v.iso_date()
+
+
+class Completion(v.Input):
+    completion_note = v.prose(10_000)
 
 
 def task_url(task: Task) -> str:
@@ -148,7 +175,7 @@ def _task_values(values: dict) -> dict:
 
 def add_task(actor, pilot: Pilot, data: Mapping) -> Task:
     require(can_edit_pilot(actor, pilot))
-    values = _task_values(v.parse(data, task_fields()))
+    values = _task_values(v.parse(data, TaskInput))
     return create_task(actor, pilot, **values)
 
 
@@ -185,27 +212,10 @@ def create_task(
     return task
 
 
-def _update_fields(editor: bool) -> dict[str, v.Field]:
-    progress = {
-        "status": v.choice(TASK_STATUSES),
-        "completion_note": v.prose(10_000),
-    }
-    if not editor:
-        return progress
-    return (
-        task_fields()
-        | progress
-        | {
-            "due_change_reason": v.prose(2000),
-            "reason": v.prose(2000),
-        }
-    )
-
-
 def _check_assignee_request(task: Task, data: Mapping) -> None:
     """An assignee moves the work on; the terms (what, who, by when) are the editors'."""
     if "due_date" in data or "due_change_reason" in data:
-        new_due = v.parse(data, {"due_date": v.iso_date()}, partial=True).get("due_date")
+        new_due = v.parse(data, _DueDate, partial=True).get("due_date")
         require(
             "due_date" not in data or new_due == task.due_date,
             str(_l("As the assignee, ask for a new due date: the pilot's owner decides on it.")),
@@ -264,10 +274,9 @@ def update_task(actor, task: Task, data: Mapping) -> Task:
     editor = can_edit_pilot(actor, pilot)
     if not editor:
         _check_assignee_request(task, data)
-    check_version(task, data.get("version"))
-    values = v.parse(data, _update_fields(editor), partial=True)
-    if not editor:
-        values.pop("due_date", None)
+    values = v.parse(data, TaskChanges if editor else TaskProgress, partial=True)
+    check_version(task, values.pop("version"))
+    comment = values.pop("comment", None) or ""
     due_reason = values.pop("due_change_reason", None) or ""
     cancel_reason = values.pop("reason", None) or ""
     values = _task_values(values)
@@ -287,7 +296,7 @@ def update_task(actor, task: Task, data: Mapping) -> Task:
         task.completed_at = now() if status == "done" else None
     if due_changed and old_due is not None:
         _due_change(actor, task, old_due, new_due, due_reason)
-    comment = cancel_reason or due_reason or v.multi_line(str(data.get("comment") or ""))
+    comment = cancel_reason or due_reason or comment
     entry = _record_update(actor, task, pilot, before, comment)
     if entry is not None:
         _tell_update(actor, task, pilot, entry, old_assignee, old_due, comment)
@@ -406,7 +415,7 @@ def complete_task(actor, task: Task, data: Mapping) -> Task:
     pilot = _pilot(task)
     require(can_update_task(actor, task, pilot))
     check_version(task, data.get("version"))
-    note = v.parse(data, {"completion_note": v.prose(10_000)}).get("completion_note") or ""
+    note = v.parse(data, Completion)["completion_note"] or ""
     file = data.get("file")
     attached = file is not None and bool(getattr(file, "filename", ""))
     if task.status == "cancelled":

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError as SchemaError
+from marshmallow import fields, missing
 
 from pilotmgr.core import audit
 from pilotmgr.core import validate as v
@@ -18,37 +20,49 @@ from pilotmgr.pilots.lifecycle import OUTCOMES, STAGES, STEPS, Request
 from pilotmgr.pilots.permissions import require_visible
 from pilotmgr.pilots.stages import Stage
 
-TRANSITION_FIELDS = {
-    "to": v.choice(STAGES, required=True),
+
+class RegulationInput(v.Input):
+    """The regulation that makes a rolled-out model mandatory (given when scaling)."""
+
+    number = v.text(80, required=True)
+    date = v.iso_date(required=True)
+    issuer = v.text(255, required=True)
+    title = v.text(255)
+
+
+class _Regulation(fields.Nested):
+    """An optional object: null or {} is "not given"; anything but an object is refused."""
+
+    def __init__(self):
+        super().__init__(RegulationInput, allow_none=True, load_default=None)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if value is None or value is missing or (isinstance(value, Mapping) and not value):
+            return None
+        if not isinstance(value, Mapping):
+            raise SchemaError(str(_l("Expected an object.")))
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+class TransitionInput(v.Input):
+    to = v.choice(STAGES, required=True)
     #: Which step to `to`, where two people take different steps to one stage (optional).
-    "step": v.choice(tuple(STEPS)),
-    "comment": v.prose(10_000),
-    "outcome": v.choice(OUTCOMES),
-    "new_end_date": v.iso_date(),
-    "decision_number": v.text(80),
-    "decision_date": v.iso_date(),
-    "lessons": v.prose(10_000),
-    "memo_id": v.integer(min_value=1, max_value=v.MAX_ROW_ID),
-    "conditions": v.prose(10_000),
-}
-REGULATION_FIELDS = {
-    "number": v.text(80, required=True),
-    "date": v.iso_date(required=True),
-    "issuer": v.text(255, required=True),
-    "title": v.text(255),
-}
+    step = v.choice(tuple(STEPS))
+    comment = v.prose(10_000)
+    outcome = v.choice(OUTCOMES)
+    new_end_date = v.iso_date()
+    decision_number = v.text(80)
+    decision_date = v.iso_date()
+    lessons = v.prose(10_000)
+    regulation = _Regulation()
+    memo_id = v.row_ref()
+    conditions = v.prose(10_000)
+    #: The version read: a stale one is refused (optional).
+    version = v.row_ref()
 
 
-def _parse(data: Mapping) -> tuple[str, str | None, Request]:
-    values = v.parse(data, TRANSITION_FIELDS)
-    regulation = data.get("regulation")
-    if regulation not in (None, "", {}):
-        try:
-            regulation = v.parse(regulation, REGULATION_FIELDS)
-        except ValidationFailed as exc:
-            raise ValidationFailed({f"regulation.{k}": m for k, m in exc.errors.items()}) from None
-    else:
-        regulation = None
+def _parse(data: Mapping) -> tuple[str, str | None, Request, int | None]:
+    values = v.parse(data, TransitionInput)
     request = Request(
         comment=values["comment"] or "",
         outcome=values["outcome"],
@@ -56,12 +70,12 @@ def _parse(data: Mapping) -> tuple[str, str | None, Request]:
         decision_number=values["decision_number"] or "",
         decision_date=values["decision_date"],
         lessons=values["lessons"] or "",
-        regulation=regulation,
+        regulation=values["regulation"],
         today=local_today(),
         memo_id=values["memo_id"],
         conditions=values["conditions"] or "",
     )
-    return values["to"], values["step"], request
+    return values["to"], values["step"], request, values["version"]
 
 
 def check(
@@ -118,9 +132,9 @@ def _who_may(pilot, candidates) -> str:
 def dry_run(actor, pilot, data: Mapping) -> tuple[lifecycle.Transition, Request]:
     """Check a transition as `transition` would, changing nothing (for a confirmation page)."""
     require_visible(actor, pilot)
-    if data.get("version") not in (None, ""):
-        check_version(pilot, data["version"])
-    target, step, request = _parse(data)
+    target, step, request, version = _parse(data)
+    if version is not None:
+        check_version(pilot, version)
     return check(actor, pilot, target, request, step), request
 
 
@@ -132,9 +146,9 @@ def transition(actor, pilot, data: Mapping, *, announce: bool = True):
     challenge tells every candidate's owner of the one decision).
     """
     require_visible(actor, pilot)
-    if data.get("version") not in (None, ""):
-        check_version(pilot, data["version"])
-    target, step_name, request = _parse(data)
+    target, step_name, request, version = _parse(data)
+    if version is not None:
+        check_version(pilot, version)
     step = check(actor, pilot, target, request, step_name)
     moved = Moved(actor, pilot, step, pilot.stage, request)
     changing = [e for e in step.effects if getattr(e, "records_history", False)]

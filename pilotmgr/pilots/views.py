@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from pilotmgr.auth.models import Role
+from pilotmgr.core import validate as v
 from pilotmgr.core.errors import GuardFailed, ValidationFailed
 from pilotmgr.core.pagination import page_args
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
@@ -78,23 +79,12 @@ def _list_filters(form: PilotFilterForm | None = None) -> dict:
 
 def dashboard_filters(args) -> dict:
     """The filters the leaders' dashboard links with: stuck, overdue, waiting for review."""
-    from datetime import datetime, time, timedelta
-
-    from flask import current_app
-
-    from pilotmgr.core.clock import local_zone
-
-    today = service.today()
     found: dict = {}
     if args.get("stuck") == "1":
-        try:
-            days = int(args.get("stuck_days") or current_app.config["PILOTMGR_STUCK_DAYS"])
-        except ValueError:
-            days = current_app.config["PILOTMGR_STUCK_DAYS"]
-        midnight = datetime.combine(today, time(), tzinfo=local_zone())
-        found["stuck_before"] = midnight - timedelta(days=max(1, min(days, 3650)))
+        days = v.row_id(args.get("stuck_days") or "")
+        found["stuck_before"] = service.stuck_before(days)
     if args.get("overdue") == "1":
-        found["overdue_on"] = today
+        found["overdue_on"] = service.today()
     if args.get("pending") == "1":
         found["pending_review"] = True
     return found

@@ -12,7 +12,7 @@ from pilotmgr.core.authority import has_authority, require
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
 from pilotmgr.pilots.stages import Stage
-from pilotmgr.pilots.transitions import REGULATION_FIELDS
+from pilotmgr.pilots.transitions import RegulationInput
 
 REGULATION_AUDITED = (
     "regulation_number",
@@ -30,7 +30,7 @@ def record_regulation(actor, pilot: Pilot, data: Mapping, file=None) -> Pilot:
         pilot.stage in (Stage.rolling_out, Stage.scaled) and has_authority(actor, pilot.unit),
         str(_l("Only heads with authority record the regulation of a rollout.")),
     )
-    values = v.parse(data, REGULATION_FIELDS)
+    values = v.parse(data, RegulationInput)
     before = audit.snapshot(pilot, REGULATION_AUDITED)
     pilot.regulation_number = values["number"]
     pilot.regulation_date = values["date"]

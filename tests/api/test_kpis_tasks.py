@@ -120,7 +120,7 @@ def test_the_assignee_finishes_with_a_note_but_may_not_move_the_due_date(org, ap
         ({"status": "cancelled", "reason": "Không cần"}, 403, None),
         ({"due_date": "mai"}, 422, "due_date"),
         ({"version": None}, 422, "version"),
-        ({"version": 0}, 409, None),
+        ({"version": 0}, 422, "version"),
         ({"version": 77}, 409, None),
         ({"title": "Đổi tên"}, 403, None),
     ],

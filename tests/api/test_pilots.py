@@ -67,6 +67,49 @@ def test_list_filters(org, api, make, new_pilot):
     }
 
 
+def test_the_dashboard_filters_and_the_programme_filter(org, api, make):
+    from datetime import timedelta
+
+    from pilotmgr.core.clock import now
+
+    stuck = make.pilot("piloting", owner=org["lead"], unit_=org["dept"], complete=False)
+    stuck.stage_changed_at = now() - timedelta(days=40)
+    late = make.pilot("piloting", owner=org["lead"], unit_=org["dept"], complete=False)
+    make.task(late, due_date=make.days(-2))
+    waiting = make.pilot("piloting", owner=org["lead"], unit_=org["dept"], complete=False)
+    make.measurement(make.kpi(waiting), org["lead"], status="submitted")
+    challenge = make.challenge("Khác")
+    waiting.challenge_id = challenge.id
+    db.session.commit()
+    admin = api(org["admin"])
+
+    def ids(query):
+        response = admin.get(f"/pilots?{query}")
+        assert response.status_code == 200, response.get_json()
+        return {p["id"] for p in response.get_json()["items"]}
+
+    assert ids("stuck=true&stuck_days=30") == {stuck.id}
+    assert ids("stuck=1&stuck_days=50") == set()
+    assert ids("stuck=false") >= {stuck.id, late.id, waiting.id}
+    assert ids("overdue=true") == {late.id}
+    assert ids("pending=true") == {waiting.id}
+    assert ids(f"programme={challenge.programme_id}") == {waiting.id}
+    assert_problem(admin.get("/pilots?stuck=true&stuck_days=0"), 422, "stuck_days")
+    assert_problem(admin.get("/pilots?programme=99999"), 422, "programme")
+
+
+@pytest.mark.parametrize("query", ["per_page=", "page=%20", "stage=", "stuck=", "challenge="])
+def test_a_blank_number_option_or_boolean_in_the_query_is_a_400(org, api, query):
+    data = assert_problem(api(org["admin"]).get(f"/pilots?{query}"), 400)
+    assert query.split("=")[0] in data["detail"]
+
+
+def test_blank_text_in_the_query_is_not_given(org, api, make):
+    make.pilot(owner=org["lead"], unit_=org["dept"])
+    response = api(org["admin"]).get("/pilots?q=&unit=&owner=")
+    assert response.status_code == 200 and response.get_json()["total"] == 1
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
@@ -161,7 +204,7 @@ def test_patch_and_history(org, api, make):
 @pytest.mark.parametrize(
     ("change", "status"),
     [
-        ({"version": 0}, 409),
+        ({"version": 0}, 422),
         ({"version": 99}, 409),
         ({}, 422),
         ({"version": "một"}, 422),

@@ -137,9 +137,13 @@ def test_what_cannot_be_seen_is_404(org, api, make):
 
 def test_openapi_describes_the_task_routes_and_their_fields(api):
     spec = api(None).get("/openapi.json").get_json()
-    patch = spec["paths"]["/tasks/{id}"]["patch"]["requestBody"]["content"]["application/json"]
+    patch = spec["paths"]["/tasks/{task_id}"]["patch"]["requestBody"]["content"]
+    ref = patch["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    changes = spec["components"]["schemas"][ref]
     assert {"completion_note", "title", "assignee", "reason", "version"} <= set(
-        patch["schema"]["properties"]
+        changes["properties"]
     )
-    assert "post" in spec["paths"]["/tasks/{id}/due-requests"]
-    assert "post" in spec["paths"]["/due-requests/{id}/decision"]
+    # In a change every field may be left out but the version read.
+    assert changes["required"] == ["version"]
+    assert "post" in spec["paths"]["/tasks/{task_id}/due-requests"]
+    assert "post" in spec["paths"]["/due-requests/{request_id}/decision"]
