@@ -12,6 +12,7 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.authority import require
 from pilotmgr.core.errors import NotFound, check_version
 from pilotmgr.core.pagination import paginate
+from pilotmgr.core.query import Query
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Challenge, Programme
 from pilotmgr.pilots.permissions import can_manage_programmes
@@ -40,7 +41,7 @@ class ChallengeChanges(ChallengeInput):
     version = v.version()
 
 
-class ChallengeQuery(v.Input):
+class ChallengeQuery(Query):
     programme_id = v.integer(1, v.MAX_ROW_ID)
 
 

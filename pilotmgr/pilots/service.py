@@ -19,6 +19,7 @@ from pilotmgr.core.authority import has_authority, require
 from pilotmgr.core.clock import local_today, local_zone
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from pilotmgr.core.pagination import Page
+from pilotmgr.core.query import Query
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.lifecycle import FINISHED, STAGES
@@ -107,7 +108,7 @@ class KpiChanges(KpiInput):
     comment = v.prose(10_000)
 
 
-class KpiRemovalQuery(v.Input):
+class KpiRemovalQuery(Query):
     """`?version=` guards a stale read."""
 
     version = v.integer(1, v.MAX_ROW_ID)
@@ -120,7 +121,7 @@ class KpiRemoval(KpiRemovalQuery):
     comment = v.prose(10_000)
 
 
-class PilotQuery(v.Input):
+class PilotQuery(Query):
     """The pilot list's filters (the leaders' dashboard links with stuck, overdue, pending)."""
 
     stage = v.choice(STAGES)

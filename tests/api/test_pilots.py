@@ -98,10 +98,14 @@ def test_the_dashboard_filters_and_the_programme_filter(org, api, make):
     assert_problem(admin.get("/pilots?programme=99999"), 422, "programme")
 
 
-@pytest.mark.parametrize("query", ["per_page=", "page=%20", "stage=", "stuck=", "challenge="])
-def test_a_blank_number_option_or_boolean_in_the_query_is_a_400(org, api, query):
-    data = assert_problem(api(org["admin"]).get(f"/pilots?{query}"), 400)
-    assert query.split("=")[0] in data["detail"]
+@pytest.mark.parametrize("query", ["per_page=", "page=%20"])
+def test_a_blank_page_is_a_400(org, api, query):
+    assert_problem(api(org["admin"]).get(f"/pilots?{query}"), 400, query.split("=")[0])
+
+
+@pytest.mark.parametrize("query", ["stage=", "stuck=", "challenge="])
+def test_a_blank_option_boolean_or_number_filter_is_a_422(org, api, query):
+    assert_problem(api(org["admin"]).get(f"/pilots?{query}"), 422, query.split("=")[0])
 
 
 def test_blank_text_in_the_query_is_not_given(org, api, make):
