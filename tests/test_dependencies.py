@@ -19,6 +19,7 @@ NOT_IMPORTED = {
     "lxml": "openpyxl writes XLSX through it when it is installed",
     "ruff": "the linter, run as a command",
     "pytest": "the test runner, run as a command",
+    "openapi-python-client": "the client generator, run as a command by a test",
 }
 #: Imported, but part of another declared package's distribution.
 LOCAL = {"pilotmgr", "devtools", "migrations", "config", "wsgi", "tests"}
