@@ -130,6 +130,15 @@ def make(app):
     return factories
 
 
+@pytest.fixture
+def world(make):
+    """The suite's organisation: two provinces, every role, one draft pilot (`make.world`).
+
+    tests/dashboard and the permission matrix build hand-counted worlds of their own.
+    """
+    return make.world()
+
+
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
