@@ -1,12 +1,20 @@
-"""Fixtures: one schema per run, emptied between tests; SQLite by default, PostgreSQL by env."""
+"""Fixtures: one schema per run; SQLite by default, PostgreSQL by env.
+
+Each test runs inside one transaction on one connection that is rolled back afterwards: the
+app's `db.session.commit()` only releases a savepoint. Tests whose data must really be committed
+(another connection, thread or process reads it) are marked `commits`; their tables are emptied
+afterwards instead.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 
 import pytest
+from flask_sqlalchemy.session import Session
 from sqlalchemy import text
 
 from config import TestConfig, database_url
@@ -43,6 +51,44 @@ def _app(database_uri, tmp_path_factory):
     return app
 
 
+class _JoinedSession(Session):
+    """Flask-SQLAlchemy's session, on the test's connection: its `get_bind` ignores `bind`."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+@contextmanager
+def _rolled_back():
+    """`db.session` joins one outer transaction on one connection, rolled back at the end."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins a transaction only before DML, so the first SAVEPOINT would be the
+        # outermost transaction and its RELEASE a real commit: begin the real one here
+        # (SQLAlchemy's pysqlite notes). Only this connection; the app keeps pysqlite's way.
+        driver = connection.connection.driver_connection
+        driver.isolation_level = None
+        connection.exec_driver_sql("BEGIN")
+    app_session = db.session
+    db.session = db._make_scoped_session(
+        {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
+    joined = db.session
+    try:
+        yield
+    finally:
+        db.session = app_session
+        try:
+            joined.remove()
+        finally:
+            outer.rollback()
+            if sqlite:
+                driver.isolation_level = ""
+            connection.close()
+
+
 def _empty_tables() -> None:
     db.session.remove()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -55,11 +101,15 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
-def app(_app):
+def app(_app, request):
     saved = dict(_app.config)
     with _app.app_context():
-        yield _app
-        _empty_tables()
+        if request.node.get_closest_marker("commits"):
+            yield _app
+            _empty_tables()
+        else:
+            with _rolled_back():
+                yield _app
     _app.config.clear()
     _app.config.update(saved)
 
@@ -78,6 +128,15 @@ def runner(app):
 def make(app):
     """Factory helpers bound to the test's database (see tests/factories.py)."""
     return factories
+
+
+@pytest.fixture
+def world(make):
+    """The suite's organisation: two provinces, every role, one draft pilot (`make.world`).
+
+    tests/dashboard and the permission matrix build hand-counted worlds of their own.
+    """
+    return make.world()
 
 
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')

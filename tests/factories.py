@@ -1,4 +1,8 @@
-"""Factories with sensible defaults: make_pilot(stage="piloting") gives a pilot that can be."""
+"""The builders of the test world, with sensible defaults (the `make` fixture is this module).
+
+make.pilot(stage="piloting") gives a pilot whose data passes every guard up to its stage;
+`world()` builds the suite's shared organisation (the `world` fixture of tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import functools
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -210,3 +215,27 @@ def issued_memo(pilot_: Pilot, by: User, kind: str = "rollout") -> Memo:
 
 def days(n: int) -> date:
     return local_today() + timedelta(days=n)
+
+
+def world() -> SimpleNamespace:
+    """Two provinces and every role: Bắc Ninh (its health department) and Đà Nẵng elsewhere.
+
+    The department's lead owns one draft pilot, with the task and KPI its builder gives it.
+    """
+    province = unit("BNH", "Tỉnh Bắc Ninh")
+    department = unit("BNH-YT", "Sở Y tế Bắc Ninh", parent=province)
+    other = unit("DNG", "Thành phố Đà Nẵng")
+    w = SimpleNamespace(province=province, department=department, other=other)
+    w.admin = user("admin", province, email="admin@bn.gov.vn")
+    w.head = user("head", province, email="head@bn.gov.vn")
+    w.other_head = user("head", other, email="head@dn.gov.vn")
+    w.lead = user("lead", department, email="lead@bn.gov.vn")
+    w.other_lead = user("lead", other, email="lead@dn.gov.vn")
+    w.staff = user("staff", department, email="staff@bn.gov.vn")
+    w.other_staff = user("staff", other, email="staff@dn.gov.vn")
+    w.viewer = user("viewer", province, email="viewer@bn.gov.vn")
+    w.pilot = pilot("draft", owner=w.lead, unit_=department)
+    w.challenge_id = w.pilot.challenge_id
+    w.task = db.session.scalar(select(Task).where(Task.pilot_id == w.pilot.id))
+    w.kpi = db.session.scalar(select(Kpi).where(Kpi.pilot_id == w.pilot.id))
+    return w

@@ -1,36 +1,10 @@
-"""API test organisations: `world` (two provinces, every role, one draft pilot) and `org`."""
+"""API test helpers and `org`; `world` is the suite's own (tests/conftest.py)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
-from sqlalchemy import select
 
 from pilotmgr.api import PROBLEM
-from pilotmgr.extensions import db
-from pilotmgr.pilots.models import Kpi, Task
-
-
-@pytest.fixture
-def world(app, make):
-    province = make.unit("BNH", "Tỉnh Bắc Ninh")
-    department = make.unit("BNH-YT", "Sở Y tế Bắc Ninh", parent=province)
-    other = make.unit("DNG", "Thành phố Đà Nẵng")
-    w = SimpleNamespace(province=province, department=department, other=other)
-    w.admin = make.user("admin", province, email="admin@bn.gov.vn")
-    w.head = make.user("head", province, email="head@bn.gov.vn")
-    w.other_head = make.user("head", other, email="head@dn.gov.vn")
-    w.lead = make.user("lead", department, email="lead@bn.gov.vn")
-    w.other_lead = make.user("lead", other, email="lead@dn.gov.vn")
-    w.staff = make.user("staff", department, email="staff@bn.gov.vn")
-    w.other_staff = make.user("staff", other, email="staff@dn.gov.vn")
-    w.viewer = make.user("viewer", province, email="viewer@bn.gov.vn")
-    w.pilot = make.pilot("draft", owner=w.lead, unit_=department)
-    w.challenge_id = w.pilot.challenge_id
-    w.task = db.session.scalar(select(Task).where(Task.pilot_id == w.pilot.id))
-    w.kpi = db.session.scalar(select(Kpi).where(Kpi.pilot_id == w.pilot.id))
-    return w
 
 
 def is_problem(response, status: int) -> bool:

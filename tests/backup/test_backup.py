@@ -19,6 +19,9 @@ from pilotmgr.pilots.models import Pilot
 from pilotmgr.units.models import Unit
 from tests.conftest import _empty_tables
 
+# Backup and restore read and write through connections of their own.
+pytestmark = pytest.mark.commits
+
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF"
 
 

@@ -27,6 +27,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            # The live server answers from its own threads and connections.
+            item.add_marker(pytest.mark.commits)
 
 
 @pytest.hookimpl(wrapper=True)

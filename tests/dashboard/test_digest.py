@@ -5,6 +5,7 @@ import io
 from datetime import datetime
 from email import message_from_bytes, policy
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -77,6 +78,7 @@ def test_a_head_who_switched_it_off_gets_none(world, smtp, login):  # noqa: F811
     assert "head@p.gov.vn" not in {m["To"] for m in _mails(smtp)}
 
 
+@pytest.mark.commits
 def test_two_runs_at_once_queue_one_mail_per_head(app, world):
     import threading
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
@@ -24,6 +25,7 @@ def test_numbers_run_per_issuing_unit_and_year(app, make, org, selected):
     assert elsewhere.number == f"2/TTr-{org['other'].code}"
 
 
+@pytest.mark.commits
 def test_two_memos_issued_at_once_get_consecutive_numbers(app, org, selected):
     pilot_id, head_id = selected.id, org["head"].id
     numbers, errors = [], []

@@ -91,6 +91,7 @@ def _scan_in_thread(app, now, errors):
         errors.append(exc)
 
 
+@pytest.mark.commits
 def test_two_scans_at_once_record_and_deliver_each_reminder_once(app, org, make):
     for n in range(20):
         add_task(make, org, date(2027, 3, 17), title=f"Nhiệm vụ {n}")
@@ -110,6 +111,7 @@ def test_two_scans_at_once_record_and_deliver_each_reminder_once(app, org, make)
     assert _count(OutboxMail) == 40
 
 
+@pytest.mark.commits
 def test_two_senders_at_once_send_each_mail_once(app, org, make, smtp):
     for n in range(10):
         add_task(make, org, date(2027, 3, 17), title=f"Nhiệm vụ {n}")

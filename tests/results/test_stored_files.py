@@ -6,6 +6,7 @@ import hashlib
 import io
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import func, select
 
 from pilotmgr.core.storage import StoredFile
@@ -46,6 +47,7 @@ def test_a_request_failing_after_a_file_is_attached_leaves_no_row_and_no_file(
     assert _files_under(tmp_path) == []
 
 
+@pytest.mark.commits
 def test_two_servers_on_one_database_serve_each_others_files(bn, api, app, database_uri, tmp_path):
     name = "Biên bản nghiệm thu đợt 1.pdf"
     uploaded = api(bn.lead).post(
@@ -69,6 +71,7 @@ def test_two_servers_on_one_database_serve_each_others_files(bn, api, app, datab
     assert f"filename*=UTF-8''{quote(name)}" in disposition
 
 
+@pytest.mark.commits
 def test_a_stranger_gets_404_from_either_server(bn, api, database_uri, tmp_path):
     uploaded = api(bn.lead).post(
         f"/pilots/{bn.pilot.id}/evidence",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from pilotmgr.core.clock import add_months
@@ -75,6 +76,7 @@ def test_months_are_added_as_calendar_months():
     assert add_months(date(2026, 1, 15), 6) == date(2026, 7, 15)
 
 
+@pytest.mark.commits
 def test_the_regulation_file_downloads_byte_for_byte_from_another_server(
     org, login, make, database_uri, tmp_path
 ):

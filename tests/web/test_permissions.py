@@ -448,12 +448,12 @@ def _form(endpoint: str, world: dict) -> dict:
 
 
 def _state() -> dict:
-    """Every row of every table, read on a connection of its own."""
-    with db.engine.connect() as conn:
-        return {
-            table.name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
-            for table in db.metadata.sorted_tables
-        }
+    """Every row of every table as the database holds it (SQL, not the session's objects)."""
+    conn = db.session.connection()
+    return {
+        table.name: sorted(map(tuple, conn.execute(select(table)).all()), key=repr)
+        for table in db.metadata.sorted_tables
+    }
 
 
 def _web_endpoints(app) -> set[tuple[str, str]]:
