@@ -25,10 +25,6 @@ from pilotmgr.pilots.models import (
 routes = Routes()
 
 
-def decimal_json(value):
-    return None if value is None else float(value)
-
-
 class ProgrammeOut(o.Output):
     id = o.integer()
     name = o.text()
