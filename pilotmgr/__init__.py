@@ -90,13 +90,13 @@ def register_features(app: Flask) -> None:
     from pilotmgr.exports.imports import bp as imports_bp
     from pilotmgr.exports.views import bp as exports_bp
     from pilotmgr.memos.views import bp as memos_bp
+    from pilotmgr.notices.notifications import unread_count
     from pilotmgr.pilots import lifecycle
     from pilotmgr.pilots.history import describe
     from pilotmgr.pilots.stages import Stage
     from pilotmgr.pilots.views import bp as pilots_bp
     from pilotmgr.programmes.views import bp as programmes_bp
     from pilotmgr.reminders import mail_views
-    from pilotmgr.reminders.notifications import unread_count
     from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.results.views import bp as results_bp
     from pilotmgr.rollout.views import bp as rollout_bp

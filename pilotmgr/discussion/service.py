@@ -21,8 +21,8 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.discussion.models import Comment
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.permissions import can_view_pilot, require_visible
-from pilotmgr.reminders.events import notify
 
 MAX_BODY = 10_000
 MAX_FILES = 5

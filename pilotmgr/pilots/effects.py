@@ -170,7 +170,7 @@ class Announce:
         object.__setattr__(self, "recipients", recipients)
 
     def __call__(self, moved: Moved) -> None:
-        from pilotmgr.reminders.events import notify
+        from pilotmgr.notices.events import notify
 
         people: list = []
         for find in self.recipients:

@@ -21,6 +21,7 @@ from pilotmgr.core.authority import require
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.models import (
     PRIORITIES,
     TASK_STATUSES,
@@ -30,7 +31,6 @@ from pilotmgr.pilots.models import (
 )
 from pilotmgr.pilots.permissions import can_edit_pilot, can_update_task, require_visible
 from pilotmgr.pilots.service import find_user
-from pilotmgr.reminders.events import notify
 
 TASK_AUDITED = (
     "title",

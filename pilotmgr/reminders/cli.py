@@ -53,8 +53,8 @@ def outbox():
 def send_command(now):
     """Deliver queued e-mail due as of now; failures stay queued with a retry time."""
     from pilotmgr.extensions import db
+    from pilotmgr.notices.outbox import outbox_counts, send_outbox
     from pilotmgr.reminders.digests import send_digests
-    from pilotmgr.reminders.outbox import outbox_counts, send_outbox
 
     moment = _moment(now)
     send_digests(moment)
