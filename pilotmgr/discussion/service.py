@@ -84,7 +84,7 @@ def _mentioned_people(pilot, body: str) -> list[User]:
 
 def post_comment(actor, pilot, data: Mapping, files: Iterable = ()) -> Comment:
     """Add a comment to the pilot's discussion; tell the people it mentions."""
-    from pilotmgr.results.evidence import save_file
+    from pilotmgr.pilots.files import save_file
 
     require_visible(actor, pilot)
     values = v.parse(data, CommentInput)

@@ -22,6 +22,7 @@ from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
 from pilotmgr.extensions import db
 from pilotmgr.notices.events import notify
+from pilotmgr.pilots.files import save_file
 from pilotmgr.pilots.models import (
     PRIORITIES,
     TASK_STATUSES,
@@ -423,8 +424,6 @@ def complete_task(actor, task: Task, data: Mapping) -> Task:
     if not attached and not has_product(task, note):
         raise product_missing()
     if attached:
-        from pilotmgr.results.evidence import save_file
-
         save_file(actor, pilot, file, note, task_id=task.id)
     return update_task(
         actor, task, {"status": "done", "completion_note": note, "version": task.version}
