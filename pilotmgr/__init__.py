@@ -86,19 +86,22 @@ def register_features(app: Flask) -> None:
     from pilotmgr.auth.models import ROLE_LABELS, User
     from pilotmgr.auth.views import bp as auth_bp
     from pilotmgr.dashboard.views import bp as dashboard_bp
+    from pilotmgr.dashboard.views import my_work_page
     from pilotmgr.discussion.views import bp as discussion_bp
     from pilotmgr.exports.imports import bp as imports_bp
     from pilotmgr.exports.views import bp as exports_bp
     from pilotmgr.memos.views import bp as memos_bp
+    from pilotmgr.memos.views import pilot_memos
+    from pilotmgr.notices.notifications import unread_count
     from pilotmgr.pilots import lifecycle
     from pilotmgr.pilots.history import describe
     from pilotmgr.pilots.stages import Stage
     from pilotmgr.pilots.views import bp as pilots_bp
     from pilotmgr.programmes.views import bp as programmes_bp
     from pilotmgr.reminders import mail_views
-    from pilotmgr.reminders.notifications import unread_count
     from pilotmgr.reminders.views import bp as reminders_bp
     from pilotmgr.results.views import bp as results_bp
+    from pilotmgr.rollout import merge_views
     from pilotmgr.rollout.views import bp as rollout_bp
     from pilotmgr.search.views import bp as search_bp
     from pilotmgr.units.views import bp as admin_bp
@@ -125,7 +128,12 @@ def register_features(app: Flask) -> None:
         signed_in = current_user and current_user.is_authenticated
         return {"unread_count": unread_count(current_user) if signed_in else 0}
 
+    # The pilot pages show what features built on pilots add: the memos block, and a task's
+    # form that failed on "my work" comes back on that page.
+    app.extensions["pilotmgr.memos_block"] = pilot_memos
+    app.extensions["pilotmgr.my_work_page"] = my_work_page
     admin_views.routes.attach(admin_bp)  # the users' pages live under /admin with the units'
+    merge_views.routes.attach(admin_bp)  # merging units moves pilots and rollout targets
     mail_views.routes.attach(reminders_bp)  # mail settings and the admins' mail problems
     for blueprint in (
         auth_bp,

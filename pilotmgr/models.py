@@ -7,6 +7,7 @@ from pilotmgr.dashboard import models as _dashboard_indexes  # noqa: F401
 from pilotmgr.discussion.models import Comment  # noqa: F401
 from pilotmgr.exports.models import ImportUpload  # noqa: F401
 from pilotmgr.memos.models import Decision, Memo, MemoCounter  # noqa: F401
+from pilotmgr.notices.attachments import OutboxAttachment  # noqa: F401
 from pilotmgr.pilots.models import (  # noqa: F401
     Challenge,
     Kpi,
@@ -16,7 +17,6 @@ from pilotmgr.pilots.models import (  # noqa: F401
     TaskDueChange,
     TaskDueRequest,
 )
-from pilotmgr.reminders.attachments import OutboxAttachment  # noqa: F401
 from pilotmgr.reminders.models import (  # noqa: F401
     CalendarDay,
     Notification,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pilotmgr.extensions import db
-from pilotmgr.reminders.events import notify
+from pilotmgr.notices.events import notify
 
 
 def test_every_page_has_a_skip_link_landmarks_and_only_our_own_scripts(app, login, make):

@@ -10,10 +10,10 @@ from sqlalchemy import func, insert, select
 from pilotmgr.auth.models import Role, User
 from pilotmgr.core.clock import local_today, local_zone
 from pilotmgr.extensions import db
+from pilotmgr.notices.workdays import calendar_around
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.reminders.service import scan
-from pilotmgr.reminders.workdays import calendar_around
 
 OPEN_TASKS = 100_000
 

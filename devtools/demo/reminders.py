@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from pilotmgr.core.clock import local_zone, now
-from pilotmgr.reminders.rules import SEND_AT
+from pilotmgr.notices.rules import SEND_AT
+from pilotmgr.notices.workdays import calendar_around
 from pilotmgr.reminders.service import scan
-from pilotmgr.reminders.workdays import calendar_around
 
 
 def add_demo_data(ctx) -> None:

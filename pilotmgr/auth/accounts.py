@@ -18,7 +18,7 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import ValidationFailed, check_version
 from pilotmgr.extensions import db
-from pilotmgr.pilots.lifecycle import FINISHED
+from pilotmgr.pilots.stages import FINISHED
 from pilotmgr.units.models import Unit
 
 ONLY_ADMINS = _l("Only administrators manage users.")
@@ -116,7 +116,7 @@ def _refuse_own_lockout(actor, user: User, role, active) -> None:
 
 def reset_password(actor, user: User, data: Mapping) -> User:
     """Give the account a temporary password; its owner must choose a new one at sign-in."""
-    from pilotmgr.reminders.events import notify
+    from pilotmgr.notices.events import notify
 
     require(is_admin(actor), str(ONLY_ADMINS))
     values = v.parse(data, {"password": v.secret(required=True)})

@@ -11,7 +11,7 @@ from pilotmgr.auth.models import LANGS, ROLE_LABELS, ROLES
 from pilotmgr.auth.service import MIN_PASSWORD, check_email, check_password_strength
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.forms import Form, VersionField, max_length, options, required
-from pilotmgr.reminders.rules import DIGEST_TIME
+from pilotmgr.notices.rules import DIGEST_TIME
 
 #: Each language is offered in its own name, as language menus do.
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}

@@ -203,7 +203,7 @@ def update_settings(user: User, data: Mapping) -> User:
         partial=True,
     )
     if user.email_mode == "digest" and values.get("email_mode", "digest") != "digest":
-        from pilotmgr.reminders.mail_links import leave_digest
+        from pilotmgr.notices.mail_links import leave_digest
 
         leave_digest(user)
     for key, value in values.items():

@@ -27,12 +27,12 @@ def digest():
 @with_appcontext
 def send_command(now, emails):
     """Queue each head's digest once per ISO week, then deliver the outbox."""
+    from pilotmgr.core.cli import parse_moment
     from pilotmgr.dashboard.digest import queue_leader_digests
     from pilotmgr.extensions import db
-    from pilotmgr.reminders.cli import _moment
-    from pilotmgr.reminders.outbox import send_outbox
+    from pilotmgr.notices.outbox import send_outbox
 
-    moment = None if now in (None, NOW) else _moment(now)
+    moment = None if now in (None, NOW) else parse_moment(now)
     queued = queue_leader_digests(moment, force=now == NOW, emails=set(emails))
     db.session.commit()
     result = send_outbox(moment)

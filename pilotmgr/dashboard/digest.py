@@ -21,12 +21,12 @@ from pilotmgr.dashboard import leaders
 from pilotmgr.dashboard.pdf import font_faces, html_to_pdf
 from pilotmgr.dashboard.scope import Scope, current_programme
 from pilotmgr.extensions import db
+from pilotmgr.notices.attachments import OutboxAttachment
+from pilotmgr.notices.mail_links import settings_url
+from pilotmgr.notices.messages import mail_domain
+from pilotmgr.notices.rules import DIGEST_AT
 from pilotmgr.pilots.models import Pilot
-from pilotmgr.reminders.attachments import OutboxAttachment
-from pilotmgr.reminders.mail_links import settings_url
-from pilotmgr.reminders.messages import mail_domain
 from pilotmgr.reminders.models import OutboxMail
-from pilotmgr.reminders.rules import DIGEST_AT
 
 SEND_AT = DIGEST_AT
 MOVED_LIMIT = 15

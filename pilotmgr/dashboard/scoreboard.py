@@ -25,10 +25,10 @@ from sqlalchemy import Date, Integer, and_, column, func, literal, or_, select, 
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
 from pilotmgr.extensions import db
+from pilotmgr.notices.workdays import WorkCalendar
 from pilotmgr.pilots.models import OPEN_TASK_STATUSES, Pilot, Task
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.reminders.models import CalendarDay
-from pilotmgr.reminders.workdays import WorkCalendar
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 

@@ -284,8 +284,8 @@ def _count_working_days(found: list[Waiting], today: date) -> None:
     The calendar's exceptions are read even when nothing waits, so that the page's queries do
     not depend on the data (see tests/bench).
     """
+    from pilotmgr.notices.workdays import WorkCalendar
     from pilotmgr.reminders.models import CalendarDay
-    from pilotmgr.reminders.workdays import WorkCalendar
 
     earliest = today - timedelta(days=366 * 2)
     first = min(max(min((w.since for w in found), default=today), earliest), today)

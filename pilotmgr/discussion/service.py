@@ -21,8 +21,8 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.discussion.models import Comment
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.permissions import can_view_pilot, require_visible
-from pilotmgr.reminders.events import notify
 
 MAX_BODY = 10_000
 MAX_FILES = 5
@@ -84,7 +84,7 @@ def _mentioned_people(pilot, body: str) -> list[User]:
 
 def post_comment(actor, pilot, data: Mapping, files: Iterable = ()) -> Comment:
     """Add a comment to the pilot's discussion; tell the people it mentions."""
-    from pilotmgr.results.evidence import save_file
+    from pilotmgr.pilots.files import save_file
 
     require_visible(actor, pilot)
     values = v.parse(data, CommentInput)

@@ -80,9 +80,7 @@ class RegulationOut(o.Output):
     file = o.method("_regulation_file", o.nested(FileOut, null=True))
 
     def _regulation_file(self, p: Pilot):
-        from pilotmgr.rollout.service import regulation_file
-
-        found = regulation_file(p)
+        found = service.regulation_file(p)
         return None if found is None else FileOut().dump(found)
 
 

@@ -18,10 +18,10 @@ from pilotmgr.core.authority import require
 from pilotmgr.core.clock import local_today, now
 from pilotmgr.core.errors import NotFound, ValidationFailed
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.models import Pilot, Task, TaskDueRequest
 from pilotmgr.pilots.permissions import can_edit_pilot, require_visible
 from pilotmgr.pilots.tasks import task_url, update_task
-from pilotmgr.reminders.events import notify
 
 DECISIONS = ("approve", "decline")
 

@@ -120,8 +120,8 @@ def benefit_review(moved: Moved) -> None:
 def memo_decision(moved: Moved) -> None:
     """A decision that names a memo or sets conditions is kept with the memo; each condition
     becomes a task for its owner (nothing when the step names neither)."""
-    # The memos feature builds on pilots; its decision record is reached only when a step runs.
-    from pilotmgr.memos.decisions import record
+    # In the function: the decisions read the lifecycle table, which is built of these effects.
+    from pilotmgr.pilots.decisions import record
 
     record(moved.actor, moved.pilot, moved.step, moved.request)
 
@@ -170,7 +170,7 @@ class Announce:
         object.__setattr__(self, "recipients", recipients)
 
     def __call__(self, moved: Moved) -> None:
-        from pilotmgr.reminders.events import notify
+        from pilotmgr.notices.events import notify
 
         people: list = []
         for find in self.recipients:

@@ -39,7 +39,7 @@ class Request:
     lessons: str = ""
     regulation: dict | None = None
     today: date = field(default_factory=date.today)
-    #: The issued memo the decision answers, and its conditions (see pilotmgr/memos/decisions.py).
+    #: The issued memo the decision answers, and its conditions (see pilotmgr/pilots/decisions.py).
     memo_id: int | None = None
     conditions: str = ""
 

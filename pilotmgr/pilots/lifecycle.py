@@ -38,11 +38,14 @@ from pilotmgr.pilots.guards import (  # noqa: F401
     rollout_ready,
 )
 
-# STAGES: the stages in lifecycle order, re-exported for the forms, the API and templates.
+# Re-exported for the forms, the API and templates: the stages in lifecycle order, the
+# closing outcomes and their labels, the finished stages.
+from pilotmgr.pilots.stages import FINISHED as FINISHED
+from pilotmgr.pilots.stages import OUTCOME_LABELS as OUTCOME_LABELS
+from pilotmgr.pilots.stages import OUTCOMES as OUTCOMES
 from pilotmgr.pilots.stages import STAGES as STAGES
 from pilotmgr.pilots.stages import Stage, from_on
 
-OUTCOMES = ("rejected", "not_selected", "stopped")
 BEFORE_SCALED = from_on(Stage.draft, Stage.rolling_out)
 
 STAGE_LABELS = {
@@ -54,11 +57,6 @@ STAGE_LABELS = {
     Stage.rolling_out: _l("Rolling out"),
     Stage.scaled: _l("Scaled"),
     Stage.closed: _l("Closed"),
-}
-OUTCOME_LABELS = {
-    "rejected": _l("Rejected"),
-    "not_selected": _l("Not selected"),
-    "stopped": _l("Stopped"),
 }
 
 
@@ -214,8 +212,9 @@ STEPS = {t.name: t for t in TRANSITIONS}
 
 # --- stage groups, derived from the table ----------------------------------------------------
 
-#: No step leads out of these: the pilot's story is over.
-FINISHED = frozenset(Stage) - {s for t in TRANSITIONS for s in t.sources}
+# FINISHED (no step leads out of these) is declared in stages.py, so that the features below
+# the pilots can read it; tests/pilots check that it is what this table says.
+
 #: Still under way.
 UNDER_WAY = frozenset(Stage) - FINISHED
 #: Stage → the head's decision it awaits ("submission", "selection", "rollout").

@@ -38,6 +38,7 @@ from pilotmgr.pilots.permissions import (
     visible_pilots_clause,
 )
 from pilotmgr.pilots.stages import Stage
+from pilotmgr.results.models import Evidence
 from pilotmgr.units.models import Unit
 
 PILOT_AUDITED = (
@@ -283,6 +284,16 @@ def pilot_detail(user, pilot_id) -> Pilot:
     )
     require_visible(user, pilot)
     return pilot
+
+
+def regulation_file(pilot: Pilot) -> Evidence | None:
+    """The file of the regulation the rollout issued (the newest one stored for it)."""
+    return db.session.scalar(
+        select(Evidence)
+        .where(Evidence.pilot_id == pilot.id, Evidence.purpose == "regulation")
+        .order_by(Evidence.id.desc())
+        .limit(1)
+    )
 
 
 def history(user, pilot) -> list[audit.HistoryEntry]:

@@ -21,6 +21,8 @@ from pilotmgr.core.authority import require
 from pilotmgr.core.clock import now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
+from pilotmgr.pilots.files import save_file
 from pilotmgr.pilots.models import (
     PRIORITIES,
     TASK_STATUSES,
@@ -30,7 +32,6 @@ from pilotmgr.pilots.models import (
 )
 from pilotmgr.pilots.permissions import can_edit_pilot, can_update_task, require_visible
 from pilotmgr.pilots.service import find_user
-from pilotmgr.reminders.events import notify
 
 TASK_AUDITED = (
     "title",
@@ -423,8 +424,6 @@ def complete_task(actor, task: Task, data: Mapping) -> Task:
     if not attached and not has_product(task, note):
         raise product_missing()
     if attached:
-        from pilotmgr.results.evidence import save_file
-
         save_file(actor, pilot, file, note, task_id=task.id)
     return update_task(
         actor, task, {"status": "done", "completion_note": note, "version": task.version}

@@ -1,6 +1,6 @@
 """The pilot pages: the list, the pilot form, the pilot page with its KPIs and decisions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -139,9 +139,8 @@ def detail_page(pilot_id, page_forms: dict | None = None, status: int = 200):
     if can_edit:
         forms |= {f"kpi-{k.id}": KpiEditForm.for_kpi(k) for k in pilot.kpis}
     forms |= page_forms or {}
-    from pilotmgr.memos.views import pilot_memos
-
-    memos_block = pilot_memos(current_user, pilot, forms)
+    # The memos feature builds on pilots: the app factory hands over its block.
+    memos_block = current_app.extensions["pilotmgr.memos_block"](current_user, pilot, forms)
     return render_template(
         "pilots/detail.html",
         pilot=pilot,
@@ -336,9 +335,8 @@ def _prefix(kind: str, task) -> str:
 def _task_failed(task, kind: str, form):
     name = TaskRowForms.name(kind, task.id)
     if _from_my_work():
-        from pilotmgr.dashboard.views import my_work_page
-
-        return my_work_page({name: form}, 422)
+        # The "my work" page is the dashboard's, built on pilots; the app factory hands it over.
+        return current_app.extensions["pilotmgr.my_work_page"]({name: form}, 422)
     return detail_page(task.pilot_id, {name: form}, 422)
 
 

@@ -7,8 +7,8 @@ from pilotmgr.core import output as o
 from pilotmgr.core import validate as v
 from pilotmgr.core.pagination import PageQuery
 from pilotmgr.core.routes import Routes
-from pilotmgr.reminders import notifications
-from pilotmgr.reminders.events import absolute
+from pilotmgr.notices import notifications
+from pilotmgr.notices.events import absolute
 
 #: Attached to the API blueprint by the app factory.
 routes = Routes()

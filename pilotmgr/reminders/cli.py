@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from pilotmgr.core.clock import local_zone
-
-
-def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("an ISO date-time, e.g. 2027-01-15T08:30+07:00") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local_zone())
-    return moment
+from pilotmgr.core.cli import parse_moment
 
 
 @click.group()
@@ -37,7 +24,7 @@ def scan_command(now):
     from pilotmgr.extensions import db
     from pilotmgr.reminders.service import scan
 
-    result = scan(_moment(now))
+    result = scan(parse_moment(now))
     db.session.commit()
     click.echo(str(result))
 
@@ -53,10 +40,10 @@ def outbox():
 def send_command(now):
     """Deliver queued e-mail due as of now; failures stay queued with a retry time."""
     from pilotmgr.extensions import db
+    from pilotmgr.notices.outbox import outbox_counts, send_outbox
     from pilotmgr.reminders.digests import send_digests
-    from pilotmgr.reminders.outbox import outbox_counts, send_outbox
 
-    moment = _moment(now)
+    moment = parse_moment(now)
     send_digests(moment)
     db.session.commit()
     result = send_outbox(moment)

@@ -19,10 +19,10 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.clock import local_zone
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.extensions import db
-from pilotmgr.reminders.messages import mail_domain, outbox_row, translator
+from pilotmgr.notices.messages import mail_domain, outbox_row, translator
+from pilotmgr.notices.rules import DIGEST_AT
+from pilotmgr.notices.workdays import calendar_around
 from pilotmgr.reminders.models import Notification, OutboxMail
-from pilotmgr.reminders.rules import DIGEST_AT
-from pilotmgr.reminders.workdays import calendar_around
 
 
 def digest_key(user_id: int, day) -> str:
@@ -76,7 +76,7 @@ def send_digests(now: datetime | None = None) -> int:
 
 
 def _queue(user: User, notes: list[Notification], key: str, today, now: datetime) -> bool:
-    from pilotmgr.reminders.notifications import with_texts
+    from pilotmgr.notices.notifications import with_texts
 
     base = current_app.config["PILOTMGR_BASE_URL"].rstrip("/")
     with force_locale(user.lang):

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
 
 from pilotmgr.core.forms import DayField, Form, max_length, options, required
-from pilotmgr.reminders.rules import DIGEST_TIME
+from pilotmgr.notices.rules import DIGEST_TIME
 
 DAYS_HELP = _l("Working days, separated by commas, e.g. 7, 3, 1.")
 

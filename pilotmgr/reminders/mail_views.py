@@ -13,7 +13,7 @@ from pilotmgr.core.pagination import page_args
 from pilotmgr.core.routes import Routes
 from pilotmgr.core.web import commit
 from pilotmgr.extensions import csrf
-from pilotmgr.reminders import mail_links, mail_queue
+from pilotmgr.notices import mail_links, mail_queue
 from pilotmgr.reminders.forms import MailSettingsForm
 
 #: Attached by the app factory to the blueprint these pages belong to.

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pilotmgr.core.models import UTCDateTime, utcnow
 from pilotmgr.extensions import db
-from pilotmgr.reminders.rules import DEFAULT_RULES, days_text
+from pilotmgr.notices.rules import DEFAULT_RULES, days_text
 
 REMINDER_KINDS = ("before", "due", "overdue", "escalation", "pilot_end", "decision")
 EMAIL_MODES = ("single", "digest", "off")

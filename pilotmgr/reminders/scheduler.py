@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from pilotmgr.core.clock import local_zone
 from pilotmgr.extensions import db
-from pilotmgr.reminders.rules import DIGEST_AT
+from pilotmgr.notices.rules import DIGEST_AT
 
 log = logging.getLogger("pilotmgr.scheduler")
 #: pg_try_advisory_lock key: "pilotmgr" in ASCII, so one scheduler works at a time.
@@ -29,7 +29,7 @@ def scan_reminders() -> None:
 
 
 def send_outbox() -> None:
-    from pilotmgr.reminders.outbox import send_outbox as send
+    from pilotmgr.notices.outbox import send_outbox as send
 
     result = send()
     if result["sent"] or result["failed"]:

@@ -22,11 +22,8 @@ from pilotmgr.auth.models import Role, User
 from pilotmgr.core.clock import local_zone
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.extensions import db
-from pilotmgr.pilots.models import Challenge, Pilot
-from pilotmgr.pilots.stages import Stage
-from pilotmgr.reminders import deadlines, messages
-from pilotmgr.reminders.models import Reminder, ReminderRule
-from pilotmgr.reminders.rules import (
+from pilotmgr.notices import messages
+from pilotmgr.notices.rules import (
     DEFAULT_RULES,
     SEND_AT,
     Rules,
@@ -37,7 +34,11 @@ from pilotmgr.reminders.rules import (
     reference_day,
     task_step,
 )
-from pilotmgr.reminders.workdays import WorkCalendar, calendar_around
+from pilotmgr.notices.workdays import WorkCalendar, calendar_around
+from pilotmgr.pilots.models import Challenge, Pilot
+from pilotmgr.pilots.stages import Stage
+from pilotmgr.reminders import deadlines
+from pilotmgr.reminders.models import Reminder, ReminderRule
 from pilotmgr.results.models import Evaluation
 from pilotmgr.units.models import Unit
 

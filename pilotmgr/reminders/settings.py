@@ -14,9 +14,9 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.authority import is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
 from pilotmgr.extensions import db
+from pilotmgr.notices.rules import DEFAULT_RULES, days_text, parse_days
 from pilotmgr.pilots.models import Programme
 from pilotmgr.reminders.models import CalendarDay, ReminderRule
-from pilotmgr.reminders.rules import DEFAULT_RULES, days_text, parse_days
 
 
 def calendar_days() -> list[CalendarDay]:

@@ -12,7 +12,8 @@ from pilotmgr.core.authority import is_admin
 from pilotmgr.core.pagination import page_args
 from pilotmgr.core.web import commit
 from pilotmgr.extensions import db
-from pilotmgr.reminders import feed, notifications, settings
+from pilotmgr.notices import notifications
+from pilotmgr.reminders import feed, settings
 from pilotmgr.reminders.forms import CalendarDayForm, ReminderRulesForm
 
 bp = Blueprint("reminders", __name__)

@@ -14,10 +14,10 @@ from pilotmgr.core import validate as v
 from pilotmgr.core.authority import has_authority, is_admin, require
 from pilotmgr.core.errors import NotFound, ValidationFailed
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.models import Pilot, Task
 from pilotmgr.pilots.permissions import can_view_pilot
 from pilotmgr.pilots.stages import Stage
-from pilotmgr.reminders.events import notify
 from pilotmgr.results.models import CRITERIA, CriterionWeights, Evaluation, PilotEvaluator
 
 

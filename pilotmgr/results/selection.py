@@ -23,12 +23,12 @@ from pilotmgr.core.errors import (
     ValidationFailed,
 )
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.lifecycle import Request
 from pilotmgr.pilots.models import Challenge, Pilot
 from pilotmgr.pilots.permissions import can_view_pilot, visible_pilots_clause
 from pilotmgr.pilots.stages import STAGES, Stage, from_on
 from pilotmgr.pilots.transitions import check, transition
-from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import mean_attainment
 from pilotmgr.results.evaluations import composite, criterion_means, weights_for
 from pilotmgr.results.models import CRITERIA, Evaluation, Selection

@@ -17,10 +17,10 @@ from pilotmgr.core.charts import kpi_chart
 from pilotmgr.core.clock import local_today, now
 from pilotmgr.core.errors import NotFound, ValidationFailed, check_version
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.lifecycle import RECORDING
 from pilotmgr.pilots.models import Kpi, Pilot, Task
 from pilotmgr.pilots.permissions import can_edit_pilot, can_view_pilot
-from pilotmgr.reminders.events import notify
 from pilotmgr.results.attainment import Attainment, attainment, mean_attainment
 from pilotmgr.results.evaluations import can_evaluate, composite, weights_for
 from pilotmgr.results.models import (

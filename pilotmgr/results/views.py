@@ -22,10 +22,10 @@ from pilotmgr.core.validate import row_id
 from pilotmgr.core.web import commit, confirmation_page, needs_confirmation
 from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
+from pilotmgr.pilots.files import MIMETYPES
 from pilotmgr.pilots.lifecycle import STAGE_LABELS
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.results import block, evaluations, evidence, lessons, selection, service
-from pilotmgr.results.evidence import MIMETYPES
 from pilotmgr.results.forms import (
     CRITERION_HELP,
     CRITERION_LABELS,

@@ -16,14 +16,15 @@ from pilotmgr.core.charts import step_chart
 from pilotmgr.core.clock import local_today
 from pilotmgr.core.pagination import Page, paginate
 from pilotmgr.extensions import db
+from pilotmgr.pilots import service as pilots_service
 from pilotmgr.pilots.lifecycle import ROLLOUT
 from pilotmgr.pilots.models import Pilot
-from pilotmgr.pilots.permissions import visible_pilots_clause
+from pilotmgr.pilots.permissions import target_updater, visible_pilots_clause
 from pilotmgr.pilots.stages import STAGES, Stage
 from pilotmgr.rollout import service
 from pilotmgr.rollout.coverage import Coverage, coverage_by_pilot, coverage_of, progress
 from pilotmgr.rollout.models import RolloutTarget
-from pilotmgr.rollout.permissions import can_plan_rollout, target_updater
+from pilotmgr.rollout.permissions import can_plan_rollout
 from pilotmgr.units.models import Unit
 
 ROLLOUT_STAGES = tuple(s for s in STAGES if s in ROLLOUT)
@@ -217,7 +218,7 @@ def pilot_summary(user, pilot: Pilot) -> dict | None:
         "coverage": coverage_of(pilot.id, local_today()),
         "can_plan": can_plan,
         "is_head": is_head,
-        "regulation_file": service.regulation_file(pilot),
+        "regulation_file": pilots_service.regulation_file(pilot),
         "has_later_wave": db.session.scalar(
             select(RolloutTarget.id)
             .where(RolloutTarget.pilot_id == pilot.id, RolloutTarget.wave > pilot.rollout_open_wave)

@@ -13,8 +13,8 @@ from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.text import fold
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.permissions import target_updater
 from pilotmgr.rollout.models import TARGET_STATUSES, RolloutTarget
-from pilotmgr.rollout.permissions import target_updater
 from pilotmgr.rollout.service import record_status, set_status
 
 

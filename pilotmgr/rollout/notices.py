@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pilotmgr.reminders.events import notify
+from pilotmgr.notices.events import notify
 
 
 def tell_responsible(kind: str, actor, pilot, targets, *, cause: str, **params) -> None:

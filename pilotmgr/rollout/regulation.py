@@ -24,7 +24,7 @@ REGULATION_AUDITED = (
 
 def record_regulation(actor, pilot: Pilot, data: Mapping, file=None) -> Pilot:
     """Record (or correct) the regulation that makes the model mandatory, with its file."""
-    from pilotmgr.results.evidence import save_file
+    from pilotmgr.pilots.files import save_file
 
     require(
         pilot.stage in (Stage.rolling_out, Stage.scaled) and has_authority(actor, pilot.unit),

@@ -19,12 +19,13 @@ from pilotmgr.core.clock import local_today
 from pilotmgr.core.errors import Conflict, NotFound, ValidationFailed, check_version
 from pilotmgr.extensions import db
 from pilotmgr.pilots.models import Pilot
+from pilotmgr.pilots.permissions import can_update_target, can_view_target
 from pilotmgr.pilots.service import find_user
 from pilotmgr.pilots.stages import Stage
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.models import TARGET_STATUSES, RolloutTarget
 from pilotmgr.rollout.notices import tell_responsible
-from pilotmgr.rollout.permissions import can_plan_rollout, can_update_target, can_view_target
+from pilotmgr.rollout.permissions import can_plan_rollout
 from pilotmgr.units.models import Unit
 
 STATUS_LABELS = {
@@ -103,15 +104,6 @@ def target_evidence(target: RolloutTarget) -> list[Evidence]:
         db.session.scalars(
             select(Evidence).where(Evidence.rollout_target_id == target.id).order_by(Evidence.id)
         )
-    )
-
-
-def regulation_file(pilot: Pilot) -> Evidence | None:
-    return db.session.scalar(
-        select(Evidence)
-        .where(Evidence.pilot_id == pilot.id, Evidence.purpose == "regulation")
-        .order_by(Evidence.id.desc())
-        .limit(1)
     )
 
 
@@ -249,7 +241,7 @@ def record_status(actor, pilot: Pilot, targets, status: str, note: str, obj=None
 
 
 def add_target_evidence(actor, target: RolloutTarget, file, note: str = "") -> Evidence:
-    from pilotmgr.results.evidence import save_file
+    from pilotmgr.pilots.files import save_file
 
     require(
         can_update_target(actor, target),

@@ -15,6 +15,7 @@ from pilotmgr.core.errors import ValidationFailed
 from pilotmgr.core.pagination import page_args
 from pilotmgr.core.web import commit
 from pilotmgr.pilots import service as pilots
+from pilotmgr.pilots.permissions import can_update_target
 from pilotmgr.rollout import board, bulk, planning, regulation, service
 from pilotmgr.rollout.forms import (
     BulkUpdateForm,
@@ -28,7 +29,7 @@ from pilotmgr.rollout.forms import (
     TargetPlanForm,
     TargetUpdateForm,
 )
-from pilotmgr.rollout.permissions import can_plan_rollout, can_update_target
+from pilotmgr.rollout.permissions import can_plan_rollout
 from pilotmgr.rollout.service import STATUS_LABELS
 
 bp = Blueprint("rollout", __name__)

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from pilotmgr.dashboard.digest import queue_leader_digests
 from pilotmgr.extensions import db
+from pilotmgr.notices.outbox import send_outbox
 from pilotmgr.reminders.models import OutboxMail
-from pilotmgr.reminders.outbox import send_outbox
 from tests.dashboard.conftest import ZONE
 from tests.reminders.conftest import smtp  # noqa: F401  (the real SMTP server fixture)
 

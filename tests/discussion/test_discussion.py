@@ -12,7 +12,7 @@ from pilotmgr.core.errors import NotFound, ValidationFailed
 from pilotmgr.discussion import service
 from pilotmgr.discussion.models import Comment
 from pilotmgr.extensions import db
-from pilotmgr.reminders.events import compose
+from pilotmgr.notices.events import compose
 from pilotmgr.results.models import Evidence
 from tests.pilots.conftest import notified
 

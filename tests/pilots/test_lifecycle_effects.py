@@ -131,7 +131,7 @@ STAGE_WORD = re.compile(
 #: that sends them, and the selection's "selected" field (form, API, history).
 NOT_A_STAGE = (
     re.compile(r'Announce\("(selected|scaled|closed)"'),
-    re.compile(r'^    "(closed|selected|scaled)": \($'),  # reminders/events.py: the texts
+    re.compile(r'^    "(closed|selected|scaled)": \($'),  # notices/events.py: the texts
 )
 SELECTION_FIELD_FILES = {
     "pilotmgr/results/selection.py",
@@ -155,7 +155,7 @@ def test_stage_names_are_written_only_in_the_stage_enum():
                 continue
             if NOT_A_STAGE[0].search(line):
                 continue
-            if name == "pilotmgr/reminders/events.py" and NOT_A_STAGE[1].search(line):
+            if name == "pilotmgr/notices/events.py" and NOT_A_STAGE[1].search(line):
                 continue
             if name in SELECTION_FIELD_FILES and set(STAGE_WORD.findall(line)) == {"selected"}:
                 continue

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import compose
 from pilotmgr.pilots import lifecycle
 from pilotmgr.pilots.effects import Announce
 from pilotmgr.pilots.transitions import transition
-from pilotmgr.reminders.events import compose
 from pilotmgr.reminders.models import OutboxMail
 from pilotmgr.rollout.models import RolloutTarget
 from tests.pilots.conftest import notified

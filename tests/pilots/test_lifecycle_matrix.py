@@ -120,3 +120,13 @@ def test_every_step_has_a_unique_name_and_every_form_a_step():
     names = [t.name for t in lifecycle.TRANSITIONS]
     assert len(names) == len(set(names))
     assert set(DECISION_FORMS) == set(names)
+
+
+def test_the_finished_stages_declared_in_stages_are_those_no_step_leads_out_of():
+    from pilotmgr.pilots import stages
+
+    left_by_a_step = {source for t in lifecycle.TRANSITIONS for source in t.sources}
+    assert frozenset(stages.Stage) - left_by_a_step == stages.FINISHED
+    assert left_by_a_step == lifecycle.UNDER_WAY
+    closing = {o for t in lifecycle.TRANSITIONS for o in t.outcomes}
+    assert closing == set(stages.OUTCOMES) == set(stages.OUTCOME_LABELS)

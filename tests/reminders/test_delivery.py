@@ -9,9 +9,9 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from pilotmgr.extensions import db
+from pilotmgr.notices.outbox import send_outbox
 from pilotmgr.reminders.digests import send_digests
 from pilotmgr.reminders.models import Notification, OutboxMail, Reminder
-from pilotmgr.reminders.outbox import send_outbox
 from pilotmgr.reminders.service import scan
 from tests.reminders.conftest import add_task, at
 

@@ -7,9 +7,9 @@ import pytest
 import time_machine
 
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
+from pilotmgr.notices.outbox import send_outbox
 from pilotmgr.reminders.digests import send_digests
-from pilotmgr.reminders.events import notify
-from pilotmgr.reminders.outbox import send_outbox
 from tests.reminders.conftest import at
 
 

@@ -6,9 +6,9 @@ from email.policy import default as default_policy
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
-from pilotmgr.reminders.events import notify
+from pilotmgr.notices.events import notify
+from pilotmgr.notices.outbox import send_outbox
 from pilotmgr.reminders.models import Notification, OutboxMail
-from pilotmgr.reminders.outbox import send_outbox
 
 
 def _sent_back(org, cause="history-1", **to):

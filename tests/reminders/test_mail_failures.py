@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
+from pilotmgr.notices.outbox import send_outbox
 from pilotmgr.reminders.models import OutboxMail
-from pilotmgr.reminders.outbox import send_outbox
 from pilotmgr.reminders.service import scan
 from tests.reminders.conftest import add_task, at
 

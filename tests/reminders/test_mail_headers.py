@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
-from pilotmgr.reminders.mail import message_id
+from pilotmgr.notices.mail import message_id
+from pilotmgr.notices.outbox import send_outbox
 from pilotmgr.reminders.models import OutboxMail
-from pilotmgr.reminders.outbox import send_outbox
 from pilotmgr.reminders.service import scan
 from tests.reminders.conftest import add_task, at
 

@@ -6,7 +6,7 @@ import time_machine
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
-from pilotmgr.reminders.mail_links import make_token, settings_url, unsubscribe_url
+from pilotmgr.notices.mail_links import make_token, settings_url, unsubscribe_url
 from pilotmgr.reminders.models import Notification
 from tests.conftest import CSRF_RE
 

@@ -8,9 +8,9 @@ from icalendar import Calendar
 from sqlalchemy import select, update
 
 from pilotmgr.extensions import db
+from pilotmgr.notices.outbox import send_outbox
 from pilotmgr.pilots.models import Task
 from pilotmgr.reminders.models import Reminder
-from pilotmgr.reminders.outbox import send_outbox
 from pilotmgr.reminders.service import scan
 from pilotmgr.rollout.models import RolloutTarget
 from tests.reminders.conftest import at

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
+from pilotmgr.notices.rules import DEFAULT_RULES, reference_day, task_step
+from pilotmgr.notices.workdays import WorkCalendar, calendar_around
 from pilotmgr.reminders.models import CalendarDay, Reminder
-from pilotmgr.reminders.rules import DEFAULT_RULES, reference_day, task_step
 from pilotmgr.reminders.service import scan
-from pilotmgr.reminders.workdays import WorkCalendar, calendar_around
 from tests.reminders.conftest import add_task, at
 
 

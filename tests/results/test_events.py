@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from pilotmgr.core.errors import GuardFailed
 from pilotmgr.extensions import db
-from pilotmgr.reminders.events import compose
+from pilotmgr.notices.events import compose
 from pilotmgr.reminders.models import Notification, OutboxMail
 from pilotmgr.results import evaluations, selection, service
 from pilotmgr.results.models import Evaluation, Measurement

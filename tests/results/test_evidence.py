@@ -192,7 +192,7 @@ def test_a_rollout_targets_file_is_retracted_back_on_the_targets_page(app, make,
     from datetime import timedelta
 
     from pilotmgr.core.clock import local_today
-    from pilotmgr.results.evidence import save_file
+    from pilotmgr.pilots.files import save_file
     from pilotmgr.rollout.models import RolloutTarget
 
     pilot = make.pilot("rolling_out")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pilotmgr.extensions import db
-from pilotmgr.reminders.events import compose
+from pilotmgr.notices.events import compose
 from pilotmgr.reminders.models import Notification, OutboxMail
 from pilotmgr.rollout import service
 from tests.rollout.conftest import add_target

@@ -7,10 +7,10 @@ import io
 import pytest
 
 from pilotmgr.extensions import db
+from pilotmgr.pilots.permissions import can_update_target
 from pilotmgr.pilots.transitions import transition
 from pilotmgr.results.models import Evidence
 from pilotmgr.rollout.models import RolloutTarget
-from pilotmgr.rollout.permissions import can_update_target
 from tests.api.conftest import assert_problem
 from tests.rollout.conftest import add_target
 

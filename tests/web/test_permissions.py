@@ -22,9 +22,9 @@ from sqlalchemy import select
 from pilotmgr.exports import uploads, writers
 from pilotmgr.exports.sheets import template_rows
 from pilotmgr.extensions import db
+from pilotmgr.notices.events import notify
 from pilotmgr.pilots.models import Challenge, Kpi, TaskDueRequest
 from pilotmgr.pilots.permissions import can_edit_pilot, can_view_pilot
-from pilotmgr.reminders.events import notify
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD
 

@@ -18,8 +18,8 @@ from flask import current_app
 from pilotmgr.auth.models import User
 from pilotmgr.core.text import one_line
 from pilotmgr.extensions import db
-from pilotmgr.reminders.attachments import attach_files
-from pilotmgr.reminders.mail_links import message_id_domain, unsubscribe_url
+from pilotmgr.notices.attachments import attach_files
+from pilotmgr.notices.mail_links import message_id_domain, unsubscribe_url
 from pilotmgr.reminders.models import OutboxMail
 
 _ENCODED_AS_A_WHOLE = ("subject",)

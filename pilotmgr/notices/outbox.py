@@ -19,9 +19,9 @@ from sqlalchemy import and_, func, or_, select, update
 from pilotmgr.auth.models import User
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.extensions import db
-from pilotmgr.reminders.mail import build_message
-from pilotmgr.reminders.mail_links import settings_url
-from pilotmgr.reminders.messages import describe, mail_bodies, translator
+from pilotmgr.notices.mail import build_message
+from pilotmgr.notices.mail_links import settings_url
+from pilotmgr.notices.messages import describe, mail_bodies, translator
 from pilotmgr.reminders.models import OutboxMail
 
 BATCH = 200

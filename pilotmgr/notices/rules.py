@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # rules.py imports nothing at run time: the models take their defaults here
-    from pilotmgr.reminders.workdays import WorkCalendar
+    from pilotmgr.notices.workdays import WorkCalendar
 
 #: Reminders go out at this local time on their working day.
 SEND_AT = time(8, 0)

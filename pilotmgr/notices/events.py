@@ -23,6 +23,7 @@ from pilotmgr.auth.models import User
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.core.formats import format_number
 from pilotmgr.extensions import db
+from pilotmgr.pilots.stages import OUTCOME_LABELS
 from pilotmgr.reminders.models import Notification, OutboxMail
 
 #: kind → (title, body). Their placeholders name the `params` the caller gives.
@@ -225,8 +226,6 @@ class _Facts(dict):
 
 
 def _shown(params: dict) -> _Facts:
-    from pilotmgr.pilots.lifecycle import OUTCOME_LABELS
-
     shown = _Facts(params)
     for key in DATE_PARAMS:
         if params.get(key):
@@ -247,8 +246,8 @@ def absolute(url: str) -> str:
 
 
 def _mail(person: User, note: Notification) -> OutboxMail:
-    from pilotmgr.reminders.mail_links import settings_url
-    from pilotmgr.reminders.messages import mail_bodies, mail_domain, translator
+    from pilotmgr.notices.mail_links import settings_url
+    from pilotmgr.notices.messages import mail_bodies, mail_domain, translator
 
     with force_locale(person.lang):
         title, body = compose(note.kind, note.params)

@@ -22,10 +22,10 @@ from pilotmgr.core.clock import local_zone
 from pilotmgr.core.clock import now as clock_now
 from pilotmgr.core.models import UTCDateTime
 from pilotmgr.extensions import db
+from pilotmgr.notices.mail_links import settings_url
+from pilotmgr.notices.workdays import calendar_around
 from pilotmgr.pilots.models import Pilot, Task
-from pilotmgr.reminders.mail_links import settings_url
 from pilotmgr.reminders.models import Notification, OutboxMail, Reminder
-from pilotmgr.reminders.workdays import calendar_around
 from pilotmgr.rollout.models import RolloutTarget
 from pilotmgr.units.models import Unit
 

@@ -12,8 +12,8 @@ from pilotmgr.core.errors import NotFound
 from pilotmgr.core.pagination import Page, paginate
 from pilotmgr.core.query import Query
 from pilotmgr.extensions import db
-from pilotmgr.reminders.events import compose
-from pilotmgr.reminders.messages import describe
+from pilotmgr.notices.events import compose
+from pilotmgr.notices.messages import describe
 from pilotmgr.reminders.models import Notification
 
 

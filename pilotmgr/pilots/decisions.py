@@ -1,4 +1,7 @@
-"""A head's decision on a transition, kept with the memo it answered; conditions become tasks."""
+"""A head's decision on a transition, kept with the memo it answered; conditions become tasks.
+
+A step of the lifecycle records it (`effects.memo_decision`); the tables are the memos'.
+"""
 
 from __future__ import annotations
 
