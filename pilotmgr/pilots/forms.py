@@ -337,7 +337,14 @@ class TaskForm(Form):
     """A new task: clear person, clear task, clear priority, clear time, clear result."""
 
     title = StringField(_l("Task"), [required(), max_length(255)])
-    assignee = SelectField(_l("Assignee"), validate_choice=False)
+    #: An e-mail, chosen from the page's one list of people (`<datalist id="people">`): one
+    #: drop-down of every person per task row made the pilot page render thousands of options.
+    assignee = StringField(
+        _l("Assignee"),
+        [max_length(255)],
+        description=_l("Type a name or an e-mail address and pick the person from the list."),
+        render_kw={"list": "people", "autocomplete": "off"},
+    )
     due_date = DayField(_l("Due date"))
     priority = SelectField(
         _l("Priority"),
@@ -351,13 +358,6 @@ class TaskForm(Form):
     )
     how = TextAreaField(_l("How"), [max_length(10_000)], render_kw={"rows": 2})
 
-    def __init__(self, *args, people=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.people_choices = options(
-            [("", "—"), *((u.email, f"{u.name} ({u.email})") for u in people)]
-        )
-        self.assignee.choices = self.people_choices
-
 
 class TaskEditForm(TaskForm):
     """An editor's correction of a task's terms; a new due date needs a reason."""
@@ -370,15 +370,8 @@ class TaskEditForm(TaskForm):
     version = VersionField()
 
     def fill(self, task, assignee=None):
-        """The row's current terms (on a blank, shared form).
-
-        An assignee no longer offered (deactivated since) stays chosen, so that saving another
-        change does not take the task away from them unnoticed.
-        """
+        """The row's current terms (on a blank, shared form)."""
         email = assignee.email if assignee is not None else ""
-        self.assignee.choices = self.people_choices
-        if email and all(c.value != email for c in self.people_choices):
-            self.assignee.choices = [*self.people_choices, *options([(email, assignee.name)])]
         self.title.data, self.assignee.data = task.title, email
         self.due_date.data, self.priority.data = task.due_date, task.priority
         self.deliverable.data, self.how.data = task.deliverable, task.how
@@ -442,9 +435,6 @@ class TaskRowForms(RowForms):
         "decide": DueDecisionForm,
         "edit": TaskEditForm,
     }
-
-    def __init__(self, page_forms: dict | None = None, people=()):
-        super().__init__(page_forms, {TaskEditForm: {"people": people}})
 
     @staticmethod
     def name(kind: str, row_id: int) -> str:

@@ -142,15 +142,6 @@ def products(pilot_id: int) -> dict[int, list]:
     return found
 
 
-def assignable_people() -> list:
-    """Active people a task can be given to, as plain rows: viewers only read."""
-    return db.session.execute(
-        select(User.id, User.email, User.name, User.role)
-        .where(User.is_active_account, User.role != Role.viewer)
-        .order_by(User.name, User.id)
-    ).all()
-
-
 # --- creating and changing -------------------------------------------------------------
 
 

@@ -351,12 +351,11 @@ def _task_done(task, message, my_work_anchor: str = ""):
 
 def task_block(pilot, page_forms: dict, people) -> dict:
     """What the pilot page's task list shows besides the tasks: forms, requests, products."""
-    people = [u for u in people if u.role != Role.viewer]
-    new = page_forms.get("task-new") or TaskForm(
-        formdata=None, people=people, id_prefix="task-new-"
-    )
+    new = page_forms.get("task-new") or TaskForm(formdata=None, id_prefix="task-new-")
     return {
-        "forms": TaskRowForms(page_forms, people),
+        #: Whom a task may be given to: the page's one list, offered by every assignee field.
+        "people": [u for u in people if u.role != Role.viewer],
+        "forms": TaskRowForms(page_forms),
         "new": new,
         "pending": due_requests.pending_requests(pilot_id=pilot.id),
         "products": tasks.products(pilot.id),
@@ -372,7 +371,7 @@ def _task_helpers(state):
 @login_required
 def add_task(pilot_id):
     pilot = service.get_pilot(current_user, pilot_id)
-    form = TaskForm(people=tasks.assignable_people(), id_prefix="task-new-")
+    form = TaskForm(id_prefix="task-new-")
     done, task = form.run(lambda data: tasks.add_task(current_user, pilot, data))
     if not done:
         return detail_page(pilot.id, {"task-new": form}, 422)
@@ -423,7 +422,6 @@ def edit_task(task_id):
         TaskEditForm,
         lambda task, data: tasks.update_task(current_user, task, data),
         _l("Task changed."),
-        people=tasks.assignable_people(),
     )
 
 
