@@ -3,7 +3,7 @@ from marshmallow import fields
 
 from pilotmgr.api import body, created, ok, page_json, page_params, user
 from pilotmgr.api.openapi import page_of
-from pilotmgr.auth.models import User
+from pilotmgr.auth.service import email_of
 from pilotmgr.core import output as o
 from pilotmgr.core import validate as v
 from pilotmgr.core.pagination import Page, PageQuery
@@ -166,7 +166,7 @@ class TaskOut(o.Output):
     version = o.integer()
 
     def _assignee(self, t: Task):
-        return _email(t.assignee_id)
+        return email_of(t.assignee_id)
 
 
 class DueRequestOut(o.Output):
@@ -183,15 +183,10 @@ class DueRequestOut(o.Output):
     decision_comment = o.text()
 
     def _requested_by(self, r: TaskDueRequest):
-        return _email(r.requested_by_id)
+        return email_of(r.requested_by_id)
 
     def _decided_by(self, r: TaskDueRequest):
-        return _email(r.decided_by_id)
-
-
-def _email(user_id):
-    # session.get reads the identity map first: no query when the list preloaded assignees.
-    return db.session.get(User, user_id).email if user_id else None
+        return email_of(r.decided_by_id)
 
 
 def _whole(items: list, schema) -> dict:

@@ -6,9 +6,9 @@ from flask import request
 from marshmallow import fields
 
 from pilotmgr.api import body, created, ok, user
+from pilotmgr.auth.service import email_of
 from pilotmgr.core import output as o
 from pilotmgr.core.routes import Routes
-from pilotmgr.extensions import db
 from pilotmgr.pilots import service as pilots
 from pilotmgr.results import evaluations, evidence, selection, service
 from pilotmgr.results.models import CRITERIA, MEASUREMENT_STATUSES
@@ -44,9 +44,7 @@ class EvaluatorOut(o.Output):
     evaluator = o.method("evaluator_email", o.text())
 
     def evaluator_email(self, found) -> str:
-        from pilotmgr.auth.models import User
-
-        return db.session.get(User, found.user_id).email
+        return email_of(found.user_id)
 
 
 ScoresOut = o.Output.from_dict({c: o.integer() for c in CRITERIA}, name="ScoresOut")

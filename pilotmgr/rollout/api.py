@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pilotmgr.api import body, created, ok, page_json, page_params, user
 from pilotmgr.api.openapi import page_of
-from pilotmgr.auth.models import User
+from pilotmgr.auth.service import email_of
 from pilotmgr.core import output as o
 from pilotmgr.core.pagination import PageQuery, paginate
 from pilotmgr.core.routes import Routes
@@ -17,11 +17,6 @@ from pilotmgr.units.models import UNIT_KINDS
 
 #: Attached to the API blueprint by the app factory.
 routes = Routes()
-
-
-def _email(user_id) -> str | None:
-    # session.get reads the identity map first: `_loaded` preloaded the people.
-    return db.session.get(User, user_id).email if user_id else None
 
 
 class RolloutTargetOut(o.Output):
@@ -39,7 +34,7 @@ class RolloutTargetOut(o.Output):
     version = o.integer()
 
     def responsible_email(self, target: RolloutTarget) -> str | None:
-        return _email(target.responsible_id)
+        return email_of(target.responsible_id)
 
 
 class RolloutTargetsOut(o.Output):
